@@ -1,0 +1,24 @@
+"""Chalice routes, and nothing else: each hands the request on and returns a `Response`."""
+
+from chalice import Chalice, Response
+
+from chalicelib.bridge.chalice_adapter import chalice_response, http_request_from_chalice
+from chalicelib.service import FitnessService
+
+app = Chalice(app_name="fitness-mcp")
+
+# Built once per Lambda container (and once per `chalice local` process), at import, before any request.
+service = FitnessService.from_environment()
+
+MCP_METHODS = ["POST", "GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
+
+
+@app.route("/mcp", methods=MCP_METHODS, content_types=["*/*"])
+def mcp_endpoint() -> Response:
+    request = http_request_from_chalice(app.current_request, "/mcp")
+    return chalice_response(service.bridge.handle(request))
+
+
+@app.route("/", methods=["GET"])
+def server_card() -> Response:
+    return Response(body=service.card(), status_code=200, headers={"Content-Type": "application/json"})

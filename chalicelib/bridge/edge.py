@@ -1,0 +1,129 @@
+"""The HTTP edge rules the SDK leaves to the host: Origin, body size, media types, CORS, and methods other than POST.
+
+The SDK's own Host/Origin check is switched off by the bridge (behind API Gateway the Host is never 127.0.0.1, so
+it would answer 421); this module does the Origin half of that check with an allow-list from the settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from mcp_types import INVALID_REQUEST
+
+from chalicelib.bridge.exchange import JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, HttpReply, HttpRequest, jsonrpc_error_reply
+
+ALLOWED_METHODS = "POST"
+
+CORS_ALLOWED_HEADERS = (
+    "Content-Type",
+    "Accept",
+    "Authorization",
+    "Mcp-Protocol-Version",
+    "Mcp-Method",
+    "Mcp-Name",
+    "Mcp-Session-Id",
+    "Last-Event-ID",
+)
+CORS_EXPOSED_HEADERS = ("WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version")
+
+# Browsers cache a preflight for at most 2 h (Chromium) or 24 h (Firefox); 2 h keeps both honest.
+CORS_MAX_AGE_SECONDS = 7200
+
+
+class OriginPolicy:
+    """Which browser origins may call the server: exact origins, `scheme://host:*` (any port) or `*` (any)."""
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        patterns = tuple(allowed)
+        self.allows_any = "*" in patterns
+        self._exact = frozenset(p.rstrip("/") for p in patterns if not p.endswith(":*"))
+        self._any_port = tuple(re.compile(re.escape(p[:-2]) + r"(:\d{1,5})?") for p in patterns if p.endswith(":*"))
+
+    def allows(self, origin: str | None) -> bool:
+        """A request without `Origin` comes from a server-side client, not a browser page, and is allowed."""
+        if origin is None:
+            return True
+        if self.allows_any or origin in self._exact:
+            return True
+        return any(pattern.fullmatch(origin) for pattern in self._any_port)
+
+
+def media_types(header_value: str | None) -> list[str]:
+    """The bare media types in an Accept or Content-Type value, lower case, parameters dropped."""
+    if not header_value:
+        return []
+    return [part.split(";", 1)[0].strip().lower() for part in header_value.split(",") if part.strip()]
+
+
+def accepts(accept_header: str | None) -> tuple[bool, bool]:
+    """Whether an Accept header admits JSON and whether it admits SSE; no header at all admits anything."""
+    types = media_types(accept_header) if accept_header is not None else ["*/*"]
+    wildcard = "*/*" in types
+    return (
+        wildcard or JSON_CONTENT_TYPE in types or "application/*" in types,
+        wildcard or SSE_CONTENT_TYPE in types or "text/*" in types,
+    )
+
+
+class EdgeRules:
+    """Checks a request must pass before it reaches the SDK, and the headers every reply gets."""
+
+    def __init__(self, origins: OriginPolicy, max_body_bytes: int) -> None:
+        self.origins = origins
+        self.max_body_bytes = max_body_bytes
+
+    def refuse_post(self, request: HttpRequest) -> HttpReply | None:
+        """The error reply for a POST the SDK must not see, or None when it may pass."""
+        if not self.origins.allows(request.header("origin")):
+            return jsonrpc_error_reply(403, INVALID_REQUEST, "Forbidden: Origin is not allowed")
+        declared_length = request.header("content-length")
+        if len(request.body) > self.max_body_bytes or _exceeds(declared_length, self.max_body_bytes):
+            return jsonrpc_error_reply(
+                413, INVALID_REQUEST, f"Payload Too Large: the body may be at most {self.max_body_bytes} bytes"
+            )
+        if media_types(request.header("content-type"))[:1] != [JSON_CONTENT_TYPE]:
+            return jsonrpc_error_reply(
+                415, INVALID_REQUEST, "Unsupported Media Type: Content-Type must be application/json"
+            )
+        admits_json, admits_sse = accepts(request.header("accept"))
+        if not (admits_json or admits_sse):
+            return jsonrpc_error_reply(
+                406, INVALID_REQUEST, "Not Acceptable: Accept must admit application/json or text/event-stream"
+            )
+        return None
+
+    def method_not_allowed(self, request: HttpRequest) -> HttpReply:
+        """GET and DELETE are refused at once: a stateless GET would open an SSE stream API Gateway never ends."""
+        reply = jsonrpc_error_reply(405, INVALID_REQUEST, f"Method Not Allowed: {request.method}; use POST")
+        reply.headers["Allow"] = ALLOWED_METHODS
+        return reply
+
+    def preflight(self, request: HttpRequest) -> HttpReply:
+        """Answer a CORS preflight for POST /mcp."""
+        origin = request.header("origin")
+        if not self.origins.allows(origin):
+            return jsonrpc_error_reply(403, INVALID_REQUEST, "Forbidden: Origin is not allowed")
+        reply = HttpReply(status=204, headers={"Allow": f"{ALLOWED_METHODS}, OPTIONS"})
+        if origin is not None:
+            reply.headers.update(
+                {
+                    "Access-Control-Allow-Methods": f"{ALLOWED_METHODS}, OPTIONS",
+                    "Access-Control-Allow-Headers": ", ".join(CORS_ALLOWED_HEADERS),
+                    "Access-Control-Max-Age": str(CORS_MAX_AGE_SECONDS),
+                }
+            )
+        return self.with_cors(request, reply)
+
+    def with_cors(self, request: HttpRequest, reply: HttpReply) -> HttpReply:
+        """Let an allowed browser origin read the reply and the auth and session headers on it."""
+        origin = request.header("origin")
+        if origin is not None and self.origins.allows(origin):
+            reply.headers["Access-Control-Allow-Origin"] = origin
+            reply.headers["Access-Control-Expose-Headers"] = ", ".join(CORS_EXPOSED_HEADERS)
+            reply.headers["Vary"] = "Origin"
+        return reply
+
+
+def _exceeds(declared_length: str | None, limit: int) -> bool:
+    return declared_length is not None and declared_length.strip().isdigit() and int(declared_length) > limit

@@ -1,0 +1,191 @@
+"""Serve any `MCPServer` statelessly: one HTTP request in, the SDK's Streamable HTTP handling, one HTTP reply out.
+
+The SDK owns JSON-RPC and MCP, both protocol eras included; this module only turns an `HttpRequest` into an ASGI
+exchange with the SDK's stateless session manager and collects the reply. The manager, its task group and the
+event loop are built once per container, so a warm request pays only for its own exchange.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any, Protocol, TypeVar
+
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types import INTERNAL_ERROR
+from starlette.types import Message
+
+from chalicelib.bridge.edge import EdgeRules, OriginPolicy, accepts
+from chalicelib.bridge.event_loop import ContainerEventLoop
+from chalicelib.bridge.exchange import (
+    JSON_CONTENT_TYPE,
+    SSE_CONTENT_TYPE,
+    HttpReply,
+    HttpRequest,
+    jsonrpc_error_reply,
+)
+from chalicelib.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Chalice and API Gateway compute these themselves; passing the SDK's on would duplicate or contradict them.
+_HOP_BY_HOP_HEADERS = frozenset({"content-length", "connection", "transfer-encoding", "keep-alive"})
+_CANONICAL_HEADER_NAMES = {"www-authenticate": "WWW-Authenticate", "mcp-session-id": "Mcp-Session-Id"}
+
+
+class StreamableHTTPServer(Protocol):
+    """What the bridge needs of a server: `MCPServer` and the SDK's low-level `Server` both qualify."""
+
+    def streamable_http_app(self, **options: Any) -> Any: ...
+
+    @property
+    def session_manager(self) -> StreamableHTTPSessionManager: ...
+
+
+class StatelessMCPBridge:
+    """One per container: answers every POST /mcp through the SDK, statelessly, in JSON."""
+
+    def __init__(
+        self,
+        server: StreamableHTTPServer,
+        edge: EdgeRules,
+        *,
+        request_timeout_seconds: float = 25.0,
+        event_loop: ContainerEventLoop | None = None,
+    ) -> None:
+        self.edge = edge
+        self.request_timeout_seconds = request_timeout_seconds
+        # Building the app is the SDK's public way to create its session manager; its Starlette routing is unused.
+        server.streamable_http_app(
+            stateless_http=True,
+            json_response=True,
+            max_request_body_size=edge.max_body_bytes,
+            # Behind API Gateway the Host header is the gateway's, never 127.0.0.1: the SDK's default check would
+            # answer 421. The edge rules check Origin instead, against the configured allow-list.
+            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+        )
+        self._session_manager = server.session_manager
+        self._event_loop = event_loop or ContainerEventLoop()
+        self._event_loop.run(self._start_session_manager())
+
+    @classmethod
+    def from_settings(cls, server: StreamableHTTPServer, settings: Settings) -> StatelessMCPBridge:
+        edge = EdgeRules(OriginPolicy(settings.allowed_origins), settings.max_body_bytes)
+        return cls(server, edge, request_timeout_seconds=settings.request_timeout_seconds)
+
+    async def _start_session_manager(self) -> None:
+        started = asyncio.Event()
+        # The manager's task group must outlive every request, so a task of the container's loop holds it open.
+        self._session_manager_task = asyncio.ensure_future(self._hold_session_manager_open(started))
+        await started.wait()
+
+    async def _hold_session_manager_open(self, started: asyncio.Event) -> None:
+        async with self._session_manager.run():
+            started.set()
+            await asyncio.Event().wait()
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run other SDK work (listing the catalogue, say) on the container's loop, beside the requests."""
+        return self._event_loop.run(coroutine, self.request_timeout_seconds)
+
+    def handle(self, request: HttpRequest) -> HttpReply:
+        """Answer one request to the MCP endpoint, whatever its method."""
+        if request.method == "OPTIONS":
+            return self.edge.preflight(request)
+        if request.method != "POST":
+            return self.edge.with_cors(request, self.edge.method_not_allowed(request))
+        refusal = self.edge.refuse_post(request)
+        if refusal is not None:
+            return self.edge.with_cors(request, refusal)
+        return self.edge.with_cors(request, self._answer_post(request))
+
+    def _answer_post(self, request: HttpRequest) -> HttpReply:
+        admits_json, _ = accepts(request.header("accept"))
+        headers = dict(request.headers)
+        # The SDK answers in JSON; a client that only takes SSE gets that same answer as one SSE event below.
+        headers["accept"] = JSON_CONTENT_TYPE if not admits_json else headers.get("accept", JSON_CONTENT_TYPE)
+        try:
+            reply = self._event_loop.run(self._exchange(request, headers), self.request_timeout_seconds)
+        except TimeoutError:
+            return jsonrpc_error_reply(504, INTERNAL_ERROR, "Gateway Timeout: the request took too long to answer")
+        except Exception:
+            # Never the request body in the log: it carries health data.
+            logger.exception("the MCP SDK failed to answer a request")
+            return jsonrpc_error_reply(500, INTERNAL_ERROR, "Internal error")
+        if not admits_json and reply.status == 200 and reply.content_type == JSON_CONTENT_TYPE:
+            return as_single_sse_event(reply)
+        return reply
+
+    async def _exchange(self, request: HttpRequest, headers: dict[str, str]) -> HttpReply:
+        """One ASGI exchange with the SDK's session manager."""
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": request.method,
+            "scheme": "https",
+            "path": request.path,
+            "raw_path": request.path.encode("latin-1", "replace"),
+            "root_path": "",
+            "query_string": request.query_string.encode("latin-1", "replace"),
+            "headers": [
+                (name.lower().encode("latin-1", "replace"), value.encode("latin-1", "replace"))
+                for name, value in headers.items()
+            ],
+            "client": None,
+            "server": None,
+        }
+        response_complete = asyncio.Event()
+        body_delivered = False
+
+        async def receive() -> Message:
+            nonlocal body_delivered
+            if not body_delivered:
+                body_delivered = True
+                return {"type": "http.request", "body": request.body, "more_body": False}
+            # The client stays connected until the reply is complete, as an API Gateway caller does.
+            await response_complete.wait()
+            return {"type": "http.disconnect"}
+
+        status = 500
+        raw_headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def send(message: Message) -> None:
+            nonlocal status, raw_headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                raw_headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    response_complete.set()
+
+        try:
+            await self._session_manager.handle_request(scope, receive, send)
+        finally:
+            response_complete.set()
+        return HttpReply(status=status, headers=normalised_headers(raw_headers), body=b"".join(chunks))
+
+
+def normalised_headers(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """One value per header under its canonical name, without the length and hop-by-hop headers."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in raw_headers:
+        name = raw_name.decode("latin-1").lower()
+        if name in _HOP_BY_HOP_HEADERS:
+            continue
+        canonical = _CANONICAL_HEADER_NAMES.get(name) or "-".join(part.capitalize() for part in name.split("-"))
+        headers[canonical] = raw_value.decode("latin-1")
+    return headers
+
+
+def as_single_sse_event(reply: HttpReply) -> HttpReply:
+    """The same JSON-RPC answer as one SSE `message` event, for a client whose Accept admits only SSE."""
+    body = b"event: message\ndata: " + reply.body.replace(b"\n", b"") + b"\n\n"
+    headers = {**reply.headers, "Content-Type": SSE_CONTENT_TYPE, "Cache-Control": "no-cache"}
+    return HttpReply(status=reply.status, headers=headers, body=body)
