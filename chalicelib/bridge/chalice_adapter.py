@@ -16,7 +16,15 @@ def http_request_from_chalice(request: Request, path: str) -> HttpRequest:
     body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8")
     query = urlencode(dict(request.query_params)) if request.query_params else ""
     headers = {name.lower(): value for name, value in request.headers.items()}
-    return HttpRequest(method=request.method.upper(), path=path, headers=headers, body=body, query_string=query)
+    request_id = (request.context or {}).get("requestId")
+    return HttpRequest(
+        method=request.method.upper(),
+        path=path,
+        headers=headers,
+        body=body,
+        query_string=query,
+        request_id=request_id,
+    )
 
 
 def chalice_response(reply: HttpReply) -> Response:

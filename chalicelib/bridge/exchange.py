@@ -20,6 +20,8 @@ class HttpRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
     query_string: str = ""
+    request_id: str | None = None
+    """API Gateway's id for the request (the one in its access logs), when there is one."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Coroutine
 from typing import Any, Protocol, TypeVar
 
+from mcp.server.auth.middleware.auth_context import auth_context_var
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from mcp.server.auth.provider import AccessToken
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import INTERNAL_ERROR
-from starlette.types import Message
+from starlette.types import ASGIApp, Message
 
 from chalicelib.bridge.edge import EdgeRules, OriginPolicy, accepts
 from chalicelib.bridge.event_loop import ContainerEventLoop
@@ -26,6 +30,7 @@ from chalicelib.bridge.exchange import (
     HttpRequest,
     jsonrpc_error_reply,
 )
+from chalicelib.bridge.hooks import AllowEveryone, AnsweredBy, Authorizer, HandledRequest, Observer
 from chalicelib.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -55,9 +60,13 @@ class StatelessMCPBridge:
         edge: EdgeRules,
         *,
         request_timeout_seconds: float = 25.0,
+        authorizer: Authorizer | None = None,
+        observer: Observer | None = None,
         event_loop: ContainerEventLoop | None = None,
     ) -> None:
         self.edge = edge
+        self.authorizer: Authorizer = authorizer or AllowEveryone()
+        self.observer = observer
         self.request_timeout_seconds = request_timeout_seconds
         # Building the app is the SDK's public way to create its session manager; its Starlette routing is unused.
         server.streamable_http_app(
@@ -73,9 +82,22 @@ class StatelessMCPBridge:
         self._event_loop.run(self._start_session_manager())
 
     @classmethod
-    def from_settings(cls, server: StreamableHTTPServer, settings: Settings) -> StatelessMCPBridge:
+    def from_settings(
+        cls,
+        server: StreamableHTTPServer,
+        settings: Settings,
+        *,
+        authorizer: Authorizer | None = None,
+        observer: Observer | None = None,
+    ) -> StatelessMCPBridge:
         edge = EdgeRules(OriginPolicy(settings.allowed_origins), settings.max_body_bytes)
-        return cls(server, edge, request_timeout_seconds=settings.request_timeout_seconds)
+        return cls(
+            server,
+            edge,
+            request_timeout_seconds=settings.request_timeout_seconds,
+            authorizer=authorizer,
+            observer=observer,
+        )
 
     async def _start_session_manager(self) -> None:
         started = asyncio.Event()
@@ -93,23 +115,40 @@ class StatelessMCPBridge:
         return self._event_loop.run(coroutine, self.request_timeout_seconds)
 
     def handle(self, request: HttpRequest) -> HttpReply:
-        """Answer one request to the MCP endpoint, whatever its method."""
+        """Answer one request to the MCP endpoint, whatever its method, and let the observer see it."""
+        started = time.perf_counter()
+        reply, answered_by, access_token = self._answer(request)
+        reply = self.edge.with_cors(request, reply)
+        if self.observer is not None:
+            duration_ms = (time.perf_counter() - started) * 1000
+            try:
+                self.observer.observe(HandledRequest(request, reply, answered_by, duration_ms, access_token))
+            except Exception:
+                # Observability must never cost the caller its answer.
+                logger.exception("the request observer failed")
+        return reply
+
+    def _answer(self, request: HttpRequest) -> tuple[HttpReply, AnsweredBy, AccessToken | None]:
         if request.method == "OPTIONS":
-            return self.edge.preflight(request)
+            return self.edge.preflight(request), "edge", None
         if request.method != "POST":
-            return self.edge.with_cors(request, self.edge.method_not_allowed(request))
+            return self.edge.method_not_allowed(request), "edge", None
         refusal = self.edge.refuse_post(request)
         if refusal is not None:
-            return self.edge.with_cors(request, refusal)
-        return self.edge.with_cors(request, self._answer_post(request))
+            return refusal, "edge", None
+        decision = self.authorizer.authorize(request)
+        if decision.refusal is not None:
+            return decision.refusal, "auth", None
+        return self._answer_post(request, decision.access_token), "sdk", decision.access_token
 
-    def _answer_post(self, request: HttpRequest) -> HttpReply:
+    def _answer_post(self, request: HttpRequest, access_token: AccessToken | None) -> HttpReply:
         admits_json, _ = accepts(request.header("accept"))
         headers = dict(request.headers)
         # The SDK answers in JSON; a client that only takes SSE gets that same answer as one SSE event below.
         headers["accept"] = JSON_CONTENT_TYPE if not admits_json else headers.get("accept", JSON_CONTENT_TYPE)
+        exchange = asgi_exchange(self._session_manager.handle_request, request, headers, access_token)
         try:
-            reply = self._event_loop.run(self._exchange(request, headers), self.request_timeout_seconds)
+            reply = self._event_loop.run(exchange, self.request_timeout_seconds)
         except TimeoutError:
             return jsonrpc_error_reply(504, INTERNAL_ERROR, "Gateway Timeout: the request took too long to answer")
         except Exception:
@@ -120,56 +159,67 @@ class StatelessMCPBridge:
             return as_single_sse_event(reply)
         return reply
 
-    async def _exchange(self, request: HttpRequest, headers: dict[str, str]) -> HttpReply:
-        """One ASGI exchange with the SDK's session manager."""
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": request.method,
-            "scheme": "https",
-            "path": request.path,
-            "raw_path": request.path.encode("latin-1", "replace"),
-            "root_path": "",
-            "query_string": request.query_string.encode("latin-1", "replace"),
-            "headers": [
-                (name.lower().encode("latin-1", "replace"), value.encode("latin-1", "replace"))
-                for name, value in headers.items()
-            ],
-            "client": None,
-            "server": None,
-        }
-        response_complete = asyncio.Event()
-        body_delivered = False
 
-        async def receive() -> Message:
-            nonlocal body_delivered
-            if not body_delivered:
-                body_delivered = True
-                return {"type": "http.request", "body": request.body, "more_body": False}
-            # The client stays connected until the reply is complete, as an API Gateway caller does.
-            await response_complete.wait()
-            return {"type": "http.disconnect"}
+async def asgi_exchange(
+    asgi_app: ASGIApp, request: HttpRequest, headers: dict[str, str], access_token: AccessToken | None = None
+) -> HttpReply:
+    """Run one ASGI HTTP exchange with `asgi_app` for `request` (sent with `headers`) and collect the reply.
 
-        status = 500
-        raw_headers: list[tuple[bytes, bytes]] = []
-        chunks: list[bytes] = []
+    A validated `access_token` reaches tool code the way the SDK's own auth middleware passes it on: as the
+    scope's `user` and through `mcp.server.auth.middleware.auth_context.get_access_token()`.
+    """
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": request.method,
+        "scheme": "https",
+        "path": request.path,
+        "raw_path": request.path.encode("latin-1", "replace"),
+        "root_path": "",
+        "query_string": request.query_string.encode("latin-1", "replace"),
+        "headers": [
+            (name.lower().encode("latin-1", "replace"), value.encode("latin-1", "replace"))
+            for name, value in headers.items()
+        ],
+        "client": None,
+        "server": None,
+    }
+    response_complete = asyncio.Event()
+    body_delivered = False
 
-        async def send(message: Message) -> None:
-            nonlocal status, raw_headers
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                raw_headers = list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    response_complete.set()
+    async def receive() -> Message:
+        nonlocal body_delivered
+        if not body_delivered:
+            body_delivered = True
+            return {"type": "http.request", "body": request.body, "more_body": False}
+        # The client stays connected until the reply is complete, as an API Gateway caller does.
+        await response_complete.wait()
+        return {"type": "http.disconnect"}
 
-        try:
-            await self._session_manager.handle_request(scope, receive, send)
-        finally:
-            response_complete.set()
-        return HttpReply(status=status, headers=normalised_headers(raw_headers), body=b"".join(chunks))
+    status = 500
+    raw_headers: list[tuple[bytes, bytes]] = []
+    chunks: list[bytes] = []
+
+    async def send(message: Message) -> None:
+        nonlocal status, raw_headers
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            raw_headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                response_complete.set()
+
+    user = AuthenticatedUser(access_token) if access_token is not None else None
+    scope["user"] = user
+    context_token = auth_context_var.set(user)
+    try:
+        await asgi_app(scope, receive, send)
+    finally:
+        auth_context_var.reset(context_token)
+        response_complete.set()
+    return HttpReply(status=status, headers=normalised_headers(raw_headers), body=b"".join(chunks))
 
 
 def normalised_headers(raw_headers: list[tuple[bytes, bytes]]) -> dict[str, str]:

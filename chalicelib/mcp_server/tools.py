@@ -18,7 +18,7 @@ def register(server: MCPServer) -> None:
         name="estimate-vo2-max-cooper",
         annotations=ToolAnnotations(readOnlyHint=True, idempotentHint=True, destructiveHint=False, openWorldHint=False),
     )
-    def estimate_vo2_max_cooper(
+    async def estimate_vo2_max_cooper(
         distance_m: Annotated[float, Field(gt=0, le=6000)],
         age: Annotated[int, Field(ge=10, le=100)],
         sex: Literal["male", "female"],

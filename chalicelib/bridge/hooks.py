@@ -1,0 +1,48 @@
+"""What the bridge lets the host plug in: who may call (an `Authorizer`) and who watches each answer (an `Observer`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from mcp.server.auth.provider import AccessToken
+
+from chalicelib.bridge.exchange import HttpReply, HttpRequest
+
+
+@dataclass(frozen=True)
+class AuthDecision:
+    """Either a refusal to send as it is (401/403), or leave to pass with the caller's validated token, if any."""
+
+    access_token: AccessToken | None = None
+    refusal: HttpReply | None = None
+
+
+class Authorizer(Protocol):
+    def authorize(self, request: HttpRequest) -> AuthDecision: ...
+
+
+class AllowEveryone:
+    """No authentication: for `chalice local` and the authless dev stage."""
+
+    def authorize(self, request: HttpRequest) -> AuthDecision:
+        return AuthDecision()
+
+
+# Which part of the bridge produced the reply: the edge rules, the authorizer, or the SDK.
+AnsweredBy = Literal["edge", "auth", "sdk"]
+
+
+@dataclass(frozen=True)
+class HandledRequest:
+    request: HttpRequest
+    reply: HttpReply
+    answered_by: AnsweredBy
+    duration_ms: float
+    access_token: AccessToken | None = None
+
+
+class Observer(Protocol):
+    """Sees every handled request once, after its reply is final. Must not raise and must not log health data."""
+
+    def observe(self, handled: HandledRequest) -> None: ...

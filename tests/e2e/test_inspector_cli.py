@@ -1,0 +1,48 @@
+"""The MCP Inspector CLI (`--cli --transport http`) against a real `chalice local`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+INSPECTOR_TIMEOUT_SECONDS = 90
+
+
+def inspector(node_tools, url: str, *arguments: str) -> dict:
+    completed = subprocess.run(
+        [str(node_tools / "inspector"), "--cli", url, "--transport", "http", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=INSPECTOR_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+    return json.loads(completed.stdout)
+
+
+def test_inspector_lists_the_cooper_tool(node_tools, local_server):
+    listed = inspector(node_tools, local_server.mcp_url, "--method", "tools/list")
+    assert "estimate-vo2-max-cooper" in [tool["name"] for tool in listed["tools"]]
+
+
+def test_inspector_calls_the_cooper_tool(node_tools, local_server):
+    result = inspector(
+        node_tools,
+        local_server.mcp_url,
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "estimate-vo2-max-cooper",
+        "--tool-arg",
+        "distance_m=2700",
+        "--tool-arg",
+        "age=25",
+        "--tool-arg",
+        "sex=male",
+    )
+    assert result["isError"] is False
+    assert result["structuredContent"]["vo2_max"] == pytest.approx(49.1, abs=0.05)
