@@ -8,7 +8,9 @@ from chalicelib.service import FitnessService
 app = Chalice(app_name="fitness-mcp")
 
 # Built once per Lambda container (and once per `chalice local` process), at import, before any request.
-service = FitnessService.from_environment()
+service = FitnessService.from_environment(
+    lambda_request_id=lambda: getattr(app.lambda_context, "aws_request_id", None),
+)
 
 MCP_METHODS = ["POST", "GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
 
@@ -21,4 +23,4 @@ def mcp_endpoint() -> Response:
 
 @app.route("/", methods=["GET"])
 def server_card() -> Response:
-    return Response(body=service.card(), status_code=200, headers={"Content-Type": "application/json"})
+    return Response(body=service.card, status_code=200, headers={"Content-Type": "application/json"})

@@ -1,9 +1,10 @@
-"""The composition root: settings, the fitness MCP server and the bridge that serves it, wired once per container."""
+"""The composition root: settings, the fitness MCP server, the bridge that serves it and its observer, wired once
+per container."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from mcp.server import MCPServer
@@ -11,6 +12,7 @@ from mcp.server import MCPServer
 from chalicelib.bridge import StatelessMCPBridge
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
+from chalicelib.observability import RequestObserver, configure_library_logging
 from chalicelib.settings import Settings
 
 
@@ -19,17 +21,20 @@ class FitnessService:
     settings: Settings
     server: MCPServer
     bridge: StatelessMCPBridge
+    card: dict[str, Any]
 
     @classmethod
-    def from_environment(cls) -> FitnessService:
+    def from_environment(cls, lambda_request_id: Callable[[], str | None] | None = None) -> FitnessService:
         settings = Settings.from_environment()
+        configure_library_logging()
         server = build_fitness_server()
-        return cls(settings=settings, server=server, bridge=StatelessMCPBridge.from_settings(server, settings))
-
-    def card(self) -> dict[str, Any]:
-        return self._card
-
-    @cached_property
-    def _card(self) -> dict[str, Any]:
-        # The catalogue is fixed once the server is built, so the card is computed on first use and kept.
-        return self.bridge.run(server_card(self.server, self.settings.auth_mode))
+        bridge = StatelessMCPBridge.from_settings(server, settings)
+        # The catalogue is fixed once the server is built: list it once, for the card and the metric dimensions.
+        card = bridge.run(server_card(server, settings.auth_mode))
+        bridge.observer = RequestObserver(
+            log_level=settings.log_level,
+            metrics_namespace=settings.metrics_namespace,
+            known_tools=card["tools"],
+            lambda_request_id=lambda_request_id,
+        )
+        return cls(settings=settings, server=server, bridge=bridge, card=card)

@@ -34,10 +34,13 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, gt=0, description="Largest accepted request body.")
     request_timeout_seconds: float = Field(default=DEFAULT_REQUEST_TIMEOUT_SECONDS, gt=0)
     auth_mode: Literal["none", "oauth"] = "none"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    metrics_namespace: str = Field(default="FitnessMCP", min_length=1, max_length=255)
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
-        """Read `MCP_ALLOWED_ORIGINS`, `MCP_MAX_BODY_BYTES`, `MCP_REQUEST_TIMEOUT_SECONDS` and `MCP_AUTH`."""
+        """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
+        METRICS_NAMESPACE."""
         environment = os.environ if environment is None else environment
         values: dict[str, object] = {}
         if origins := environment.get("MCP_ALLOWED_ORIGINS"):
@@ -48,6 +51,10 @@ class Settings(BaseModel):
             values["request_timeout_seconds"] = timeout
         if auth_mode := environment.get("MCP_AUTH"):
             values["auth_mode"] = auth_mode.strip().lower()
+        if log_level := environment.get("MCP_LOG_LEVEL"):
+            values["log_level"] = log_level.strip().upper()
+        if namespace := environment.get("MCP_METRICS_NAMESPACE"):
+            values["metrics_namespace"] = namespace.strip()
         try:
             return cls.model_validate(values)
         except ValidationError as error:

@@ -1,0 +1,108 @@
+"""The facts about one handled request that may be logged: never argument values, results, tokens or headers.
+
+Everything read from the body is a protocol field (method, tool name, protocol version, client name and version),
+and even those are kept only when they look like identifiers, so a hostile client cannot smuggle text into the logs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+
+from chalicelib.bridge.hooks import HandledRequest
+
+Outcome = Literal["ok", "tool_error", "protocol_error", "auth_refused"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_.:/{}@+-]{1,128}")
+_CLIENT_INFO_META_KEY = "io.modelcontextprotocol/clientInfo"
+_PROTOCOL_VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion"
+_NAMED_METHODS = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    method: str | None
+    target: str | None
+    protocol_version: str | None
+    era: Literal["handshake", "per-request"] | None
+    client_name: str | None
+    client_version: str | None
+    outcome: Outcome
+    status: int
+
+
+def identifier(value: Any) -> str | None:
+    """`value` when it is a short identifier-like string, else None."""
+    return value if isinstance(value, str) and _IDENTIFIER.fullmatch(value) else None
+
+
+def facts_of(handled: HandledRequest) -> RequestFacts:
+    body = _json_object(handled.request.body) if handled.request.method == "POST" else {}
+    params = body.get("params") if isinstance(body.get("params"), dict) else {}
+    meta = params.get("_meta") if isinstance(params.get("_meta"), dict) else {}
+    method = identifier(body.get("method"))
+    client_info = params.get("clientInfo") if method == "initialize" else meta.get(_CLIENT_INFO_META_KEY)
+    client_info = client_info if isinstance(client_info, dict) else {}
+    protocol_version = identifier(
+        (params.get("protocolVersion") if method == "initialize" else None)
+        or handled.request.header("mcp-protocol-version")
+        or meta.get(_PROTOCOL_VERSION_META_KEY)
+    )
+    era = None
+    if protocol_version is not None:
+        era = "per-request" if protocol_version in MODERN_PROTOCOL_VERSIONS else "handshake"
+    return RequestFacts(
+        method=method,
+        target=identifier(params.get(_NAMED_METHODS[method])) if method in _NAMED_METHODS else None,
+        protocol_version=protocol_version,
+        era=era,
+        client_name=identifier(client_info.get("name")),
+        client_version=identifier(client_info.get("version")),
+        outcome=outcome_of(handled),
+        status=handled.reply.status,
+    )
+
+
+def outcome_of(handled: HandledRequest) -> Outcome:
+    if handled.answered_by == "auth":
+        return "auth_refused"
+    if handled.reply.status >= 400:
+        return "protocol_error"
+    if handled.answered_by == "edge" or not handled.reply.body:
+        return "ok"
+    answer = _json_object(_jsonrpc_payload(handled.reply.body))
+    if "error" in answer:
+        return "protocol_error"
+    result = answer.get("result")
+    if isinstance(result, dict) and result.get("isError") is True:
+        return "tool_error"
+    return "ok"
+
+
+def hashed_subject(issuer: str | None, subject: str | None) -> str | None:
+    """A stable, non-reversible tag for a caller: enough to count and correlate, never the identity itself."""
+    if not subject:
+        return None
+    return hashlib.sha256(f"{issuer or ''}\x00{subject}".encode()).hexdigest()[:16]
+
+
+def _jsonrpc_payload(body: bytes) -> bytes:
+    """The JSON of a reply, whether plain or wrapped as one SSE `message` event."""
+    if body.startswith(b"event:") or body.startswith(b"data:"):
+        for line in body.splitlines():
+            if line.startswith(b"data:"):
+                return line[len(b"data:") :].strip()
+    return body
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        decoded = json.loads(raw)
+    except (ValueError, RecursionError):
+        return {}
+    return decoded if isinstance(decoded, dict) else {}

@@ -1,0 +1,125 @@
+"""One structured log line and one EMF metric blob per request, for each kind of outcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.bridge.exchange import jsonrpc_error_reply
+from chalicelib.bridge.hooks import AuthDecision
+from tests.conftest import initialize_body, modern_headers, modern_request, request_body
+from tests.support.observed_service import observed_service
+
+COOPER = "estimate-vo2-max-cooper"
+HANDSHAKE = {"mcp-protocol-version": "2025-11-25"}
+EMF_UNITS = {"Count", "Milliseconds", "Seconds", "None"}
+
+
+class RefuseEveryone:
+    def authorize(self, request):
+        return AuthDecision(refusal=jsonrpc_error_reply(401, -32600, "Unauthorized"))
+
+
+@pytest.fixture(scope="module")
+def service():
+    return observed_service(known_tools=(COOPER,))
+
+
+def only_new_line(service, before: int) -> dict:
+    lines = service.log_lines()
+    assert len(lines) == before + 1
+    return lines[-1]
+
+
+def test_tool_call_logs_method_tool_outcome_status_duration_and_ids(service):
+    before = len(service.log_lines())
+    service.post(
+        request_body("tools/call", {"name": COOPER, "arguments": {"distance_m": 2700, "age": 25, "sex": "male"}}),
+        HANDSHAKE,
+    )
+    line = only_new_line(service, before)
+    assert line["message"] == "mcp request"
+    assert line["level"] == "INFO"
+    assert line["request_id"] == "req-123"
+    assert line["lambda_request_id"] == "lambda-456"
+    assert line["jsonrpc_method"] == "tools/call"
+    assert line["target"] == COOPER
+    assert line["protocol_version"] == "2025-11-25"
+    assert line["era"] == "handshake"
+    assert line["outcome"] == "ok"
+    assert line["status"] == 200
+    assert isinstance(line["duration_ms"], float) and line["duration_ms"] > 0
+
+
+def test_tool_error_is_logged_as_a_tool_error(service):
+    before = len(service.log_lines())
+    arguments = {"distance_m": -5, "age": 25, "sex": "male"}
+    service.post(request_body("tools/call", {"name": COOPER, "arguments": arguments}), HANDSHAKE)
+    line = only_new_line(service, before)
+    assert line["outcome"] == "tool_error"
+    assert line["status"] == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "expected_status"),
+    [(request_body("tools/frobnicate", {}), 200), (b'{"jsonrpc": ', 400)],
+)
+def test_protocol_errors_are_logged_as_protocol_errors(service, body, expected_status):
+    before = len(service.log_lines())
+    service.post(body, HANDSHAKE)
+    line = only_new_line(service, before)
+    assert line["outcome"] == "protocol_error"
+    assert line["status"] == expected_status
+
+
+def test_auth_refusal_is_logged_and_counted():
+    refusing = observed_service(authorizer=RefuseEveryone())
+    reply = refusing.post(initialize_body())
+    assert reply.status == 401
+    (line,) = refusing.log_lines()
+    assert line["outcome"] == "auth_refused" and line["status"] == 401
+    (blob,) = refusing.metric_blobs()
+    assert blob["AuthRefusals"] == [1.0]
+
+
+def test_client_name_and_version_come_from_initialize_and_from_the_modern_envelope(service):
+    before = len(service.log_lines())
+    service.post(initialize_body())
+    line = only_new_line(service, before)
+    assert (line["client_name"], line["client_version"]) == ("pytest", "1")
+    service.post(modern_request("tools/list"), {k.lower(): v for k, v in modern_headers("tools/list").items()})
+    line = service.log_lines()[-1]
+    assert (line["client_name"], line["era"], line["protocol_version"]) == ("pytest", "per-request", "2026-07-28")
+
+
+def test_tool_metrics_are_valid_embedded_metric_format(service):
+    service.post(
+        request_body("tools/call", {"name": COOPER, "arguments": {"distance_m": 2700, "age": 25, "sex": "male"}}),
+        HANDSHAKE,
+    )
+    blob = service.metric_blobs()[-1]
+    directive = blob["_aws"]["CloudWatchMetrics"][0]
+    assert directive["Namespace"] == "FitnessMCP"
+    assert isinstance(blob["_aws"]["Timestamp"], int)
+    for dimension_set in directive["Dimensions"]:
+        for dimension in dimension_set:
+            assert isinstance(blob[dimension], str)
+    assert blob["tool"] == COOPER
+    names = {metric["Name"]: metric["Unit"] for metric in directive["Metrics"]}
+    assert names == {"ToolInvocations": "Count", "ToolErrors": "Count", "ToolLatency": "Milliseconds"}
+    assert set(names.values()) <= EMF_UNITS
+    assert blob["ToolInvocations"] == [1.0] and blob["ToolErrors"] == [0.0]
+
+
+def test_an_unknown_tool_name_is_not_a_metric_dimension(service):
+    service.post(request_body("tools/call", {"name": "made-up-tool-xyz", "arguments": {}}), HANDSHAKE)
+    blob = service.metric_blobs()[-1]
+    assert blob["tool"] == "(unknown)"
+    assert blob["ToolErrors"] == [1.0]
+
+
+def test_a_non_identifier_tool_name_is_not_logged(service):
+    before = len(service.log_lines())
+    service.post(request_body("tools/call", {"name": "Jane Doe, 71 kg, HIV+", "arguments": {}}), HANDSHAKE)
+    line = only_new_line(service, before)
+    assert "target" not in line
+    assert "Jane" not in service.logs.getvalue()
