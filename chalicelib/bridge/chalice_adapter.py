@@ -11,11 +11,13 @@ from chalicelib.bridge.exchange import HttpReply, HttpRequest
 
 
 def http_request_from_chalice(request: Request, path: str) -> HttpRequest:
-    """The Chalice request as an `HttpRequest`, header names lower-cased, body as the bytes that arrived."""
+    """The Chalice request as an `HttpRequest`: header names lower-cased, values trimmed, body as the bytes sent."""
     raw_body = request.raw_body or b""
     body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8")
     query = urlencode(dict(request.query_params)) if request.query_params else ""
-    headers = {name.lower(): value for name, value in request.headers.items()}
+    # RFC 9110 §5.5: whitespace around a field value is not part of it. `chalice local` keeps trailing blanks, and
+    # the SDK compares Mcp-Name and Mcp-Method with the body exactly.
+    headers = {name.lower(): value.strip(" \t") for name, value in request.headers.items()}
     request_id = (request.context or {}).get("requestId")
     return HttpRequest(
         method=request.method.upper(),

@@ -16,6 +16,7 @@ class CooperResult(BaseModel):
 def register(server: MCPServer) -> None:
     @server.tool(
         name="estimate-vo2-max-cooper",
+        description="VO2max from the distance run in 12 minutes (Cooper 1968).",
         annotations=ToolAnnotations(readOnlyHint=True, idempotentHint=True, destructiveHint=False, openWorldHint=False),
     )
     async def estimate_vo2_max_cooper(

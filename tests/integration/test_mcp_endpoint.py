@@ -267,3 +267,10 @@ def test_server_card_names_the_server_its_versions_tools_and_auth_mode(http):
     assert {"2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"} <= set(card["protocol_versions"])
     assert COOPER in card["tools"]
     assert card["auth"] == "none"
+
+
+def test_whitespace_around_a_routing_header_value_is_not_part_of_it(http):
+    headers = {**modern_headers("tools/call", COOPER), "Mcp-Name": f"{COOPER}  ", "Mcp-Method": "tools/call "}
+    response = post(http, modern_request("tools/call", {"name": COOPER, "arguments": COOPER_ARGUMENTS}), headers)
+    assert response.status_code == 200
+    assert json.loads(response.body)["result"]["isError"] is False
