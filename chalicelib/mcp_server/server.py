@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mcp.server import MCPServer
 
-from chalicelib.mcp_server import tools
+from chalicelib.mcp_server import completions, prompts, resources, tools
 
 SERVER_NAME = "fitness-calculators"
 SERVER_VERSION = "0.1.0"
@@ -32,4 +32,7 @@ def build_fitness_server() -> MCPServer:
         log_level="WARNING",
     )
     tools.register(server)
+    resources.register(server)
+    prompts.register(server)
+    completions.register(server)
     return server

@@ -1,31 +1,352 @@
-"""Tool registration (temporary: Cooper only, until the fitness domain lands)."""
+"""The 19 calculator tools: typed parameters with units in their names, one call into the fitness domain each.
+
+A domain `FitnessInputError` (its message names the argument and the allowed range) becomes the tool's error result
+through the SDK; every answer is the result model as `structuredContent` plus its one-sentence summary as text.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 from mcp.server import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from chalicelib import fitness
+from chalicelib.fitness import aerobic, body, heart, strength, units
+from chalicelib.fitness.errors import FitnessInputError
+from chalicelib.fitness.formulas import FORMULAS
+from chalicelib.fitness.results import FitnessResult
+from chalicelib.fitness.units import Bounds, Sex
 
 
-class CooperResult(BaseModel):
-    vo2_max: float
+def within(bounds: Bounds, description: str) -> Any:
+    """A pydantic `Field` whose schema carries the domain's own range, so clients see what the formula accepts."""
+    low, high = f"{bounds.low:g}", f"{bounds.high:g}"
+    return Field(ge=bounds.low, le=bounds.high, description=f"{description}, {low}–{high} {bounds.unit}".strip())
+
+
+SexArgument = Annotated[Sex, Field(description='"male" or "female".')]
+Duration = Annotated[float | str, Field(description='Seconds as a number, or "h:mm:ss" / "mm:ss".')]
+DurationMinutes = Annotated[float | str, Field(description='Minutes as a number, or "h:mm:ss" / "mm:ss".')]
+Age = Annotated[float, within(units.AGE_YEARS, "Age in years")]
+NormedAge = Annotated[float, within(aerobic.NORMED_AGE_YEARS, "Age in years (the norm tables start at 13)")]
+BodyWeight = Annotated[float, within(units.BODY_WEIGHT_KG, "Body weight in kilograms")]
+Height = Annotated[float, within(units.HEIGHT_CM, "Height in centimetres")]
+MaxHeartRate = Annotated[float, within(units.MAX_HEART_RATE_BPM, "Maximum heart rate in beats per minute")]
+RestingHeartRate = Annotated[float, within(units.RESTING_HEART_RATE_BPM, "Resting heart rate in beats per minute")]
+
+
+def answer(result: FitnessResult) -> CallToolResult:
+    """The result as structured content, with its one-sentence summary as the text a model reads first."""
+    return CallToolResult(
+        content=[TextContent(type="text", text=result.summary())],
+        structured_content=result.model_dump(mode="json"),
+    )
+
+
+# Pure calculators: nothing is written, the same input always gives the same answer, and nothing outside is asked.
+def annotations_for(tool_name: str) -> ToolAnnotations:
+    return ToolAnnotations(
+        title=FORMULAS[tool_name].title,
+        readOnlyHint=True,
+        idempotentHint=True,
+        destructiveHint=False,
+        openWorldHint=False,
+    )
+
+
+# Tools are `async def`: a plain `def` tool runs on the SDK's worker-thread pool, a thread hop per call for
+# arithmetic that takes microseconds.
+
+
+async def estimate_vo2_max_cooper(
+    distance_m: Annotated[float, within(aerobic.COOPER_DISTANCE_M, "Distance covered in 12 minutes, metres")],
+    age: NormedAge,
+    sex: SexArgument,
+) -> Annotated[CallToolResult, fitness.CooperResult]:
+    return answer(fitness.estimate_vo2_max_cooper(distance_m, age, sex))
+
+
+async def estimate_vo2_max_rockport(
+    weight_kg: BodyWeight,
+    age: NormedAge,
+    sex: SexArgument,
+    time_s: Annotated[float | str, Field(description='Time to walk 1 mile: seconds, or "mm:ss" (6–40 min).')],
+    heart_rate_bpm: Annotated[
+        float, within(aerobic.ROCKPORT_HEART_RATE_BPM, "Heart rate at the end of the walk, beats per minute")
+    ],
+) -> Annotated[CallToolResult, fitness.RockportResult]:
+    return answer(fitness.estimate_vo2_max_rockport(weight_kg, age, sex, time_s, heart_rate_bpm))
+
+
+async def estimate_vo2_max_heart_rate_ratio(
+    max_heart_rate_bpm: MaxHeartRate, resting_heart_rate_bpm: RestingHeartRate
+) -> Annotated[CallToolResult, fitness.HeartRateRatioResult]:
+    return answer(fitness.estimate_vo2_max_heart_rate_ratio(max_heart_rate_bpm, resting_heart_rate_bpm))
+
+
+async def calculate_vdot(
+    distance_m: Annotated[float, within(aerobic.VDOT_DISTANCE_M, "Race distance, metres")],
+    time_s: Duration,
+) -> Annotated[CallToolResult, fitness.VdotResult]:
+    return answer(fitness.calculate_vdot(distance_m, time_s))
+
+
+async def predict_race_time(
+    distance_m: Annotated[float, within(aerobic.RACE_DISTANCE_M, "Distance of the race already run, metres")],
+    time_s: Duration,
+    target_distance_m: Annotated[float, within(aerobic.RACE_DISTANCE_M, "Distance to predict a time for, metres")],
+    exponent: Annotated[float, within(aerobic.RIEGEL_EXPONENT, "Riegel fatigue exponent")] = 1.06,
+) -> Annotated[CallToolResult, fitness.RaceTimePrediction]:
+    return answer(fitness.predict_race_time(distance_m, time_s, target_distance_m, exponent))
+
+
+async def convert_pace(
+    pace_s_per_km: Annotated[float | str | None, Field(description='Pace per km: seconds or "mm:ss".')] = None,
+    pace_s_per_mile: Annotated[float | str | None, Field(description='Pace per mile: seconds or "mm:ss".')] = None,
+    speed_kmh: Annotated[float | None, Field(description="Speed in km/h.")] = None,
+    speed_mph: Annotated[float | None, Field(description="Speed in miles per hour.")] = None,
+    distance_m: Annotated[float | None, Field(description="Optional distance for a finish time, metres.")] = None,
+) -> Annotated[CallToolResult, fitness.PaceConversion]:
+    return answer(
+        fitness.convert_pace(
+            pace_s_per_km=pace_s_per_km,
+            pace_s_per_mile=pace_s_per_mile,
+            speed_kmh=speed_kmh,
+            speed_mph=speed_mph,
+            distance_m=distance_m,
+        )
+    )
+
+
+async def estimate_max_heart_rate(
+    age: Age,
+    sex: Annotated[Sex | None, Field(description='Optional "male" or "female"; "female" adds Gulati.')] = None,
+) -> Annotated[CallToolResult, fitness.MaxHeartRateResult]:
+    return answer(fitness.estimate_max_heart_rate(age, sex))
+
+
+async def calculate_heart_rate_zones(
+    age: Annotated[float | None, Field(description="Age in years; used when max_heart_rate_bpm is not given.")] = None,
+    max_heart_rate_bpm: Annotated[float | None, Field(description="Measured maximum heart rate, bpm.")] = None,
+    resting_heart_rate_bpm: Annotated[
+        float | None, Field(description="Resting heart rate, bpm; switches to Karvonen's heart-rate reserve.")
+    ] = None,
+) -> Annotated[CallToolResult, fitness.HeartRateZonesResult]:
+    return answer(fitness.calculate_heart_rate_zones(age, max_heart_rate_bpm, resting_heart_rate_bpm))
+
+
+async def calculate_trimp(
+    duration_min: DurationMinutes,
+    average_heart_rate_bpm: Annotated[
+        float, within(heart.AVERAGE_HEART_RATE_BPM, "Average heart rate over the session, bpm")
+    ],
+    resting_heart_rate_bpm: RestingHeartRate,
+    max_heart_rate_bpm: MaxHeartRate,
+    sex: SexArgument,
+) -> Annotated[CallToolResult, fitness.TrimpResult]:
+    return answer(
+        fitness.calculate_trimp(duration_min, average_heart_rate_bpm, resting_heart_rate_bpm, max_heart_rate_bpm, sex)
+    )
+
+
+async def calculate_bmi(weight_kg: BodyWeight, height_cm: Height) -> Annotated[CallToolResult, fitness.BmiResult]:
+    return answer(fitness.calculate_bmi(weight_kg, height_cm))
+
+
+async def estimate_body_fat_navy(
+    sex: SexArgument,
+    height_cm: Height,
+    neck_cm: Annotated[float, within(body.NECK_CM, "Neck circumference below the larynx, cm")],
+    waist_cm: Annotated[float, within(body.WAIST_CM, "Waist circumference (men: at the navel), cm")],
+    hip_cm: Annotated[
+        float | None, Field(description="Hip circumference at its widest, cm; required for women (50–200 cm).")
+    ] = None,
+) -> Annotated[CallToolResult, fitness.NavyBodyFatResult]:
+    return answer(fitness.estimate_body_fat_navy(sex, height_cm, neck_cm, waist_cm, hip_cm))
+
+
+async def calculate_waist_to_height_ratio(
+    waist_cm: Annotated[float, within(body.WAIST_CM, "Waist circumference, cm")], height_cm: Height
+) -> Annotated[CallToolResult, fitness.WaistToHeightResult]:
+    return answer(fitness.calculate_waist_to_height_ratio(waist_cm, height_cm))
+
+
+async def calculate_ideal_body_weight(
+    height_cm: Annotated[float, within(body.IDEAL_WEIGHT_HEIGHT_CM, "Height in centimetres")], sex: SexArgument
+) -> Annotated[CallToolResult, fitness.IdealBodyWeightResult]:
+    return answer(fitness.calculate_ideal_body_weight(height_cm, sex))
+
+
+async def calculate_lean_body_mass(
+    weight_kg: BodyWeight, height_cm: Height, sex: SexArgument
+) -> Annotated[CallToolResult, fitness.LeanBodyMassResult]:
+    return answer(fitness.calculate_lean_body_mass(weight_kg, height_cm, sex))
+
+
+async def calculate_bmr(
+    weight_kg: BodyWeight,
+    height_cm: Height,
+    age: Age,
+    sex: SexArgument,
+    formula: Annotated[
+        fitness.BmrFormula, Field(description="mifflin-st-jeor (default), harris-benedict or katch-mcardle.")
+    ] = "mifflin-st-jeor",
+    body_fat_percent: Annotated[
+        float | None, Field(description="Body fat %, required for katch-mcardle (2–75 %).")
+    ] = None,
+) -> Annotated[CallToolResult, fitness.BmrResult]:
+    return answer(fitness.calculate_bmr(weight_kg, height_cm, age, sex, formula, body_fat_percent))
+
+
+async def calculate_tdee(
+    weight_kg: BodyWeight,
+    height_cm: Height,
+    age: Age,
+    sex: SexArgument,
+    activity_level: Annotated[fitness.ActivityLevel, Field(description="sedentary, light, moderate, very or extra.")],
+) -> Annotated[CallToolResult, fitness.TdeeResult]:
+    return answer(fitness.calculate_tdee(weight_kg, height_cm, age, sex, activity_level))
+
+
+async def estimate_calories_burned(
+    duration_min: DurationMinutes,
+    weight_kg: BodyWeight,
+    activity: Annotated[
+        str | None, Field(description="An activity name from the fitness://activities resource.")
+    ] = None,
+    met: Annotated[float | None, Field(description="A MET value instead of an activity (0.9–25).")] = None,
+) -> Annotated[CallToolResult, fitness.CaloriesBurnedResult]:
+    return answer(fitness.estimate_calories_burned(duration_min, weight_kg, activity, met))
+
+
+async def estimate_one_rep_max(
+    weight_kg: Annotated[float, within(strength.LIFTED_WEIGHT_KG, "Weight lifted, kilograms")],
+    reps: Annotated[int, within(strength.REPS, "Repetitions completed with that weight")],
+) -> Annotated[CallToolResult, fitness.OneRepMaxResult]:
+    return answer(fitness.estimate_one_rep_max(weight_kg, reps))
+
+
+async def calculate_training_loads(
+    one_rep_max_kg: Annotated[float, within(strength.ONE_REP_MAX_KG, "One-repetition maximum, kilograms")],
+) -> Annotated[CallToolResult, fitness.TrainingLoadsResult]:
+    return answer(fitness.calculate_training_loads(one_rep_max_kg))
+
+
+TOOLS: dict[str, tuple[Callable[..., Any], str]] = {
+    "estimate-vo2-max-cooper": (
+        estimate_vo2_max_cooper,
+        "VO2max (ml/kg/min) from the distance run in 12 minutes, with a rating from Cooper's distance norms for the "
+        "runner's age and sex (Cooper 1968).",
+    ),
+    "estimate-vo2-max-rockport": (
+        estimate_vo2_max_rockport,
+        "VO2max from the Rockport 1-mile walk: time, heart rate at the finish, weight, age and sex (Kline et al. "
+        "1987), with a rating from the Cooper Institute VO2max norms.",
+    ),
+    "estimate-vo2-max-heart-rate-ratio": (
+        estimate_vo2_max_heart_rate_ratio,
+        "VO2max from maximum and resting heart rate alone: 15.3 × HRmax / HRrest (Uth et al. 2004).",
+    ),
+    "calculate-vdot": (
+        calculate_vdot,
+        "Daniels' VDOT from one race result, with equivalent times from 1500 m to the marathon and "
+        "easy/marathon/threshold/interval/repetition training paces (Daniels & Gilbert 1979).",
+    ),
+    "predict-race-time": (
+        predict_race_time,
+        "Predict a race time at another distance from one result: T2 = T1 × (D2/D1)^1.06 (Riegel 1981).",
+    ),
+    "convert-pace": (
+        convert_pace,
+        "Convert exactly one of pace per km, pace per mile, km/h or mph into all four; with distance_m also the "
+        "finish time.",
+    ),
+    "estimate-max-heart-rate": (
+        estimate_max_heart_rate,
+        "Maximum heart rate from age: Tanaka 208 − 0.7 × age (Tanaka et al. 2001), with Fox, Gellish and, for women, "
+        "Gulati for comparison.",
+    ),
+    "calculate-heart-rate-zones": (
+        calculate_heart_rate_zones,
+        "Five training zones (50–100 % in 10 % steps) from age or a measured maximum; with a resting heart rate the "
+        "zones use heart-rate reserve (Karvonen 1957).",
+    ),
+    "calculate-trimp": (
+        calculate_trimp,
+        "Banister's training impulse (TRIMP) for one session from duration and average, resting and maximum heart "
+        "rate, weighted by sex (Banister 1991).",
+    ),
+    "calculate-bmi": (
+        calculate_bmi,
+        "Body mass index (kg/m²) with the WHO adult category.",
+    ),
+    "estimate-body-fat-navy": (
+        estimate_body_fat_navy,
+        "Body fat % from height, neck and waist (and hip for women) circumferences: the US Navy method (Hodgdon & "
+        "Beckett 1984), with an ACE category.",
+    ),
+    "calculate-waist-to-height-ratio": (
+        calculate_waist_to_height_ratio,
+        "Waist-to-height ratio with Ashwell's risk category (keep your waist to less than half your height).",
+    ),
+    "calculate-ideal-body-weight": (
+        calculate_ideal_body_weight,
+        "Ideal body weight (kg) from height and sex by the Devine, Robinson, Miller and Hamwi formulas.",
+    ),
+    "calculate-lean-body-mass": (
+        calculate_lean_body_mass,
+        "Lean body mass (kg) by the Boer (1984), James (1976) and Hume (1966) formulas.",
+    ),
+    "calculate-bmr": (
+        calculate_bmr,
+        "Basal metabolic rate (kcal/day): Mifflin–St Jeor (1990) by default, revised Harris–Benedict (Roza & "
+        "Shizgal 1984), or Katch–McArdle from body fat %.",
+    ),
+    "calculate-tdee": (
+        calculate_tdee,
+        "Total daily energy expenditure: Mifflin–St Jeor BMR × an activity factor from 1.2 (sedentary) to 1.9 (extra).",
+    ),
+    "estimate-calories-burned": (
+        estimate_calories_burned,
+        "Calories burned by an activity: MET × weight_kg × hours, with METs from the Compendium of Physical "
+        "Activities (name an activity from fitness://activities, or give a MET).",
+    ),
+    "estimate-one-rep-max": (
+        estimate_one_rep_max,
+        "One-repetition maximum from a set of 1–10 reps: the mean of Epley, Brzycki, Lombardi, Lander, Mayhew, "
+        "O'Conner and Wathan, each shown.",
+    ),
+    "calculate-training-loads": (
+        calculate_training_loads,
+        "Training loads from 50 % to 100 % of a one-repetition maximum, with the reps typically possible at each.",
+    ),
+}
+
+
+def reporting_input_errors(tool: Callable[..., Awaitable[CallToolResult]]) -> Callable[..., Awaitable[CallToolResult]]:
+    """Report the domain's input errors as tool errors, their message intact.
+
+    The SDK shows the model a `ToolError`'s message but treats any other exception as a crash: it hides the message
+    and logs a traceback, which would put the rejected (health) value into the server's log.
+    """
+
+    @functools.wraps(tool)
+    async def reported(*args: Any, **kwargs: Any) -> CallToolResult:
+        try:
+            return await tool(*args, **kwargs)
+        except FitnessInputError as error:
+            raise ToolError(str(error)) from None
+
+    return reported
 
 
 def register(server: MCPServer) -> None:
-    @server.tool(
-        name="estimate-vo2-max-cooper",
-        description="VO2max from the distance run in 12 minutes (Cooper 1968).",
-        annotations=ToolAnnotations(readOnlyHint=True, idempotentHint=True, destructiveHint=False, openWorldHint=False),
-    )
-    async def estimate_vo2_max_cooper(
-        distance_m: Annotated[float, Field(gt=0, le=6000)],
-        age: Annotated[int, Field(ge=10, le=100)],
-        sex: Literal["male", "female"],
-    ) -> Annotated[CallToolResult, CooperResult]:
-        result = CooperResult(vo2_max=round((distance_m - 504.9) / 44.73, 1))
-        return CallToolResult(
-            content=[TextContent(type="text", text=f"VO2max {result.vo2_max}")],
-            structured_content=result.model_dump(mode="json"),
+    for name, (tool, description) in TOOLS.items():
+        server.add_tool(
+            reporting_input_errors(tool), name=name, description=description, annotations=annotations_for(name)
         )

@@ -46,3 +46,16 @@ def test_inspector_calls_the_cooper_tool(node_tools, local_server):
     )
     assert result["isError"] is False
     assert result["structuredContent"]["vo2_max"] == pytest.approx(49.1, abs=0.05)
+
+
+def test_inspector_lists_all_tools_resources_and_prompts(node_tools, local_server):
+    from tests.support.tool_examples import TOOL_EXAMPLES
+
+    tools = inspector(node_tools, local_server.mcp_url, "--method", "tools/list")
+    assert {tool["name"] for tool in tools["tools"]} == set(TOOL_EXAMPLES)
+    resources = inspector(node_tools, local_server.mcp_url, "--method", "resources/list")
+    uris = {resource["uri"] for resource in resources["resources"]}
+    assert {"fitness://formulas", "fitness://activities"} <= uris
+    assert {f"fitness://formulas/{name}" for name in TOOL_EXAMPLES} <= uris
+    prompts = inspector(node_tools, local_server.mcp_url, "--method", "prompts/list")
+    assert {prompt["name"] for prompt in prompts["prompts"]} == {"fitness-assessment", "race-plan"}

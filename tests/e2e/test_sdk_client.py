@@ -91,3 +91,23 @@ def test_cors_preflight_over_real_http_allows_the_mcp_headers(local_server):
         "mcp-name",
         "last-event-id",
     } <= allowed
+
+
+async def call_every_tool(url: str) -> dict[str, object]:
+    from tests.support.tool_examples import TOOL_EXAMPLES
+
+    results = {}
+    async with Client(url, mode="auto", read_timeout_seconds=30) as client:
+        for name, (arguments, _) in TOOL_EXAMPLES.items():
+            results[name] = await client.call_tool(name, arguments)
+    return results
+
+
+def test_every_tool_answers_once_through_chalice_local(local_server):
+    from tests.support.tool_examples import TOOL_EXAMPLES
+
+    results = asyncio.run(call_every_tool(local_server.mcp_url))
+    assert set(results) == set(TOOL_EXAMPLES)
+    for name, result in results.items():
+        assert not result.is_error, (name, result.content)
+        assert TOOL_EXAMPLES[name][1] <= set(result.structured_content), name
