@@ -5,19 +5,19 @@ from chalice import Chalice, Response
 from chalicelib.bridge.chalice_adapter import chalice_response, http_request_from_chalice
 from chalicelib.service import FitnessService
 
-app = Chalice(app_name="fitness-mcp")
+# Chalice would attach its own handler to the logger named after the app, which is also the request log's logger:
+# every line would be written twice. Powertools formats the logs instead.
+app = Chalice(app_name="fitness-mcp", configure_logs=False)
 
 # Built once per Lambda container (and once per `chalice local` process), at import, before any request.
-service = FitnessService.from_environment(
-    lambda_request_id=lambda: getattr(app.lambda_context, "aws_request_id", None),
-)
+service = FitnessService.from_environment()
 
 MCP_METHODS = ["POST", "GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
 
 
 @app.route("/mcp", methods=MCP_METHODS, content_types=["*/*"])
 def mcp_endpoint() -> Response:
-    request = http_request_from_chalice(app.current_request, "/mcp")
+    request = http_request_from_chalice(app, "/mcp")
     return chalice_response(service.bridge.handle(request))
 
 

@@ -3,7 +3,6 @@ per container."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +23,7 @@ class FitnessService:
     card: dict[str, Any]
 
     @classmethod
-    def from_environment(cls, lambda_request_id: Callable[[], str | None] | None = None) -> FitnessService:
+    def from_environment(cls) -> FitnessService:
         settings = Settings.from_environment()
         configure_library_logging()
         server = build_fitness_server()
@@ -35,6 +34,5 @@ class FitnessService:
             log_level=settings.log_level,
             metrics_namespace=settings.metrics_namespace,
             known_tools=card["tools"],
-            lambda_request_id=lambda_request_id,
         )
         return cls(settings=settings, server=server, bridge=bridge, card=card)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from chalice import Response
-from chalice.app import Request
+from chalice import Chalice, Response
 
 from chalicelib.bridge.exchange import HttpReply, HttpRequest
 
 
-def http_request_from_chalice(request: Request, path: str) -> HttpRequest:
-    """The Chalice request as an `HttpRequest`: header names lower-cased, values trimmed, body as the bytes sent."""
+def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
+    """The app's current request as an `HttpRequest`: names lower-cased, values trimmed, the body as sent."""
+    request = app.current_request
     raw_body = request.raw_body or b""
     body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8")
     query = urlencode(dict(request.query_params)) if request.query_params else ""
@@ -19,6 +19,8 @@ def http_request_from_chalice(request: Request, path: str) -> HttpRequest:
     # the SDK compares Mcp-Name and Mcp-Method with the body exactly.
     headers = {name.lower(): value.strip(" \t") for name, value in request.headers.items()}
     request_id = (request.context or {}).get("requestId")
+    # Chalice sets the Lambda context on the app for each invocation; `chalice local` gives a stand-in.
+    invocation_id = getattr(getattr(app, "lambda_context", None), "aws_request_id", None)
     return HttpRequest(
         method=request.method.upper(),
         path=path,
@@ -26,6 +28,7 @@ def http_request_from_chalice(request: Request, path: str) -> HttpRequest:
         body=body,
         query_string=query,
         request_id=request_id,
+        invocation_id=invocation_id,
     )
 
 

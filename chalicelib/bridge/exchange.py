@@ -22,6 +22,8 @@ class HttpRequest:
     query_string: str = ""
     request_id: str | None = None
     """API Gateway's id for the request (the one in its access logs), when there is one."""
+    invocation_id: str | None = None
+    """The Lambda invocation's id (the one in the function's own log lines), when there is one."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
@@ -43,17 +43,16 @@ class RequestObserver:
         known_tools: Iterable[str] = (),
         log_stream: IO[str] | None = None,
         metrics_stream: IO[str] | None = None,
-        lambda_request_id: Any = None,
         service_name: str = SERVICE_NAME,
     ) -> None:
         # Powertools keeps one logger per service name; a test that wants its own stream gives its own name.
         self.service_name = service_name
         self.logger = Logger(service=service_name, level=log_level, stream=log_stream)
+        # The SDK configures a root handler on stderr; each request line is written once, as JSON on stdout.
+        logging.getLogger(service_name).propagate = False
         self.metrics_namespace = metrics_namespace
         self.known_tools = frozenset(known_tools)
         self._metrics_stream = metrics_stream
-        # A callable giving the current Lambda invocation's id (Chalice keeps the context on the app).
-        self._lambda_request_id = lambda_request_id or (lambda: None)
 
     def observe(self, handled: HandledRequest) -> None:
         facts = facts_of(handled)
@@ -61,7 +60,7 @@ class RequestObserver:
         claims = (token.claims or {}) if token is not None else {}
         fields = {
             "request_id": handled.request.request_id,
-            "lambda_request_id": self._lambda_request_id(),
+            "lambda_request_id": handled.request.invocation_id,
             "http_method": handled.request.method,
             "protocol_version": facts.protocol_version,
             "era": facts.era,

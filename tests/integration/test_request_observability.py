@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from chalicelib.bridge.exchange import jsonrpc_error_reply
@@ -123,3 +125,22 @@ def test_a_non_identifier_tool_name_is_not_logged(service):
     line = only_new_line(service, before)
     assert "target" not in line
     assert "Jane" not in service.logs.getvalue()
+
+
+def test_each_request_is_logged_once_and_not_again_through_the_root_logger(service):
+    # The SDK installs a root handler on stderr; a request line reaching it would be written twice.
+    reached_root: list[logging.LogRecord] = []
+
+    class RootHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            reached_root.append(record)
+
+    handler = RootHandler(level=logging.DEBUG)
+    logging.getLogger().addHandler(handler)
+    try:
+        before = len(service.log_lines())
+        service.post(request_body("tools/list"), HANDSHAKE)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert len(service.log_lines()) == before + 1
+    assert [record for record in reached_root if record.getMessage() == "mcp request"] == []

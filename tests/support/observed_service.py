@@ -24,7 +24,9 @@ class ObservedService:
     def post(self, body: Any, headers: dict[str, str] | None = None) -> HttpReply:
         all_headers = {"content-type": "application/json", "accept": "application/json", **(headers or {})}
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return self.bridge.handle(HttpRequest("POST", "/mcp", all_headers, raw, request_id="req-123"))
+        return self.bridge.handle(
+            HttpRequest("POST", "/mcp", all_headers, raw, request_id="req-123", invocation_id="lambda-456")
+        )
 
     def log_lines(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.logs.getvalue().splitlines() if line.strip()]
@@ -42,7 +44,6 @@ def observed_service(authorizer: Authorizer | None = None, known_tools: tuple[st
         known_tools=known_tools,
         log_stream=service.logs,
         metrics_stream=service.metrics,
-        lambda_request_id=lambda: "lambda-456",
         service_name=f"fitness-mcp-test-{uuid.uuid4().hex[:8]}",
     )
     return service

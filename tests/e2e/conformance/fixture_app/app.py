@@ -29,7 +29,7 @@ MCP_METHODS = ["POST", "GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
 
 @app.route("/mcp", methods=MCP_METHODS, content_types=["*/*"])
 def mcp_endpoint() -> Response:
-    request = http_request_from_chalice(app.current_request, "/mcp")
+    request = http_request_from_chalice(app, "/mcp")
     return chalice_response(bridge.handle(request))
 
 
