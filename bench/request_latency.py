@@ -1,31 +1,41 @@
-"""Median in-process latency of a `tools/call` through the Chalice handler, built once vs. per request.
+"""Median in-process latency of a `tools/call` through the Chalice handler: SDK handling built once per container
+vs. built per request.
 
-Both variants answer the same API Gateway proxy event in the same process, alternating, so machine noise hits both.
-  once per container: `app(event, context)`, the shipped path (SDK session manager built at import).
-  per request:        a new session manager, its task group and an event loop for every request, as a naive
-                      handler that wraps the SDK's ASGI app per invocation does.
+All variants answer the same API Gateway proxy event through `app(event, context)` of a Chalice app with the same
+route, edge rules and request observer; they differ only in how the SDK's stateless handling is obtained:
+  once per container  the shipped `app.py`: session manager, task group and event loop built at import.
+  per request         a new session manager (and its task group and server lifespan) for every request, on the
+                      container's loop.
+  per request + loop  the same plus a new event loop per request (`asyncio.run` in the handler), as a handler that
+                      wraps the SDK per invocation does.
+Rounds alternate between the variants, so machine noise hits all of them alike.
 Run: .venv/bin/python bench/request_latency.py [rounds]
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
+import io
 import statistics
 import sys
 import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from api_gateway_events import LambdaContext, proxy_event
-from mcp.server.transport_security import TransportSecuritySettings
+from chalice import Chalice, Response
 
-from app import app, service
-from chalicelib.bridge import HttpRequest
-from chalicelib.bridge.stateless_mcp import asgi_exchange
+import app as shipped
+from chalicelib.bridge import StatelessMCPBridge
+from chalicelib.bridge.chalice_adapter import chalice_response, http_request_from_chalice
 from chalicelib.mcp_server import build_fitness_server
+from chalicelib.observability import RequestObserver
+from chalicelib.settings import Settings
 
 CALL = {
     "jsonrpc": "2.0",
@@ -33,60 +43,110 @@ CALL = {
     "method": "tools/call",
     "params": {"name": "estimate-vo2-max-cooper", "arguments": {"distance_m": 2700, "age": 25, "sex": "male"}},
 }
-HEADERS = {"Mcp-Protocol-Version": "2025-11-25"}
 
 
-def once_per_container(event: dict, context: LambdaContext) -> dict:
-    return app(event, context)
+class SessionManagerPerRequest:
+    """Looks like an `MCPServer` to the bridge, but builds the SDK's stateless handling anew for every request."""
+
+    def __init__(self, new_event_loop_each_time: bool) -> None:
+        self._server = build_fitness_server()
+        self._options: dict[str, Any] = {}
+        self._new_event_loop_each_time = new_event_loop_each_time
+
+    def streamable_http_app(self, **options: Any) -> None:
+        self._options = options
+
+    @property
+    def session_manager(self) -> SessionManagerPerRequest:
+        return self
+
+    @contextlib.asynccontextmanager
+    async def run(self) -> AsyncIterator[None]:
+        yield
+
+    async def _build_and_handle(self, scope: Any, receive: Any, send: Any) -> None:
+        self._server.streamable_http_app(**self._options)
+        manager = self._server.session_manager
+        async with manager.run():
+            await manager.handle_request(scope, receive, send)
+
+    async def handle_request(self, scope: Any, receive: Any, send: Any) -> None:
+        if not self._new_event_loop_each_time:
+            await self._build_and_handle(scope, receive, send)
+            return
+        # The request's own coroutines (receive/send) stay on the container loop; only the SDK gets a fresh one.
+        loop = asyncio.get_running_loop()
+
+        async def relay_receive() -> Any:
+            return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(receive(), loop))
+
+        async def relay_send(message: Any) -> None:
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(send(message), loop))
+
+        await asyncio.to_thread(asyncio.run, self._build_and_handle(scope, relay_receive, relay_send))
 
 
-def per_request(server, request: HttpRequest) -> int:
-    async def answer() -> int:
-        server.streamable_http_app(
-            stateless_http=True,
-            json_response=True,
-            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
-        )
-        async with server.session_manager.run():
-            reply = await asgi_exchange(server.session_manager.handle_request, request, dict(request.headers))
-        return reply.status
+def chalice_app_for(server: Any) -> Chalice:
+    """A Chalice app with the shipped route, observer and settings, serving `server`."""
+    app = Chalice(app_name="bench", configure_logs=False)
+    settings = Settings.from_environment({})
+    bridge = StatelessMCPBridge.from_settings(server, settings)
+    bridge.observer = RequestObserver(
+        known_tools=shipped.service.card["tools"],
+        log_stream=io.StringIO(),
+        metrics_stream=io.StringIO(),
+        service_name=f"bench-{id(app)}",
+    )
 
-    return asyncio.run(answer())
+    @app.route("/mcp", methods=["POST"], content_types=["*/*"])
+    def mcp_endpoint() -> Response:
+        return chalice_response(bridge.handle(http_request_from_chalice(app, "/mcp")))
+
+    return app
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
 
 
 def main(rounds: int = 2000) -> None:
     context = LambdaContext()
-    event = proxy_event(CALL, HEADERS)
-    server = build_fitness_server()
-    request = HttpRequest(
-        "POST",
-        "/mcp",
-        {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"},
-        json.dumps(CALL).encode(),
+    event = proxy_event(CALL, {"Mcp-Protocol-Version": "2025-11-25"})
+    # The shipped app's observer writes to stdout; the bench keeps its own output readable.
+    shipped.service.bridge.observer = RequestObserver(
+        known_tools=shipped.service.card["tools"],
+        log_stream=io.StringIO(),
+        metrics_stream=io.StringIO(),
+        service_name="bench-shipped",
     )
-    first = once_per_container(event, context)
-    assert first["statusCode"] == 200 and '"isError":false' in first["body"], first
-    assert per_request(server, request) == 200
-    for _ in range(50):  # warm both paths
-        once_per_container(event, context)
-        per_request(server, request)
+    variants: dict[str, Callable[[], dict]] = {
+        "built once per container": lambda: shipped.app(event, context),
+        "built per request": lambda: per_request(event, context),
+        "built per request + event loop": lambda: per_request_and_loop(event, context),
+    }
+    per_request = chalice_app_for(SessionManagerPerRequest(new_event_loop_each_time=False))
+    per_request_and_loop = chalice_app_for(SessionManagerPerRequest(new_event_loop_each_time=True))
+    for name, answer in variants.items():
+        reply = answer()
+        assert reply["statusCode"] == 200 and '"isError":false' in reply["body"], (name, reply)
+    for _ in range(50):
+        for answer in variants.values():
+            answer()
 
-    shipped, naive = [], []
+    samples: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(rounds):
-        start = time.perf_counter()
-        once_per_container(event, context)
-        shipped.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        per_request(server, request)
-        naive.append(time.perf_counter() - start)
+        for name, answer in variants.items():
+            start = time.perf_counter()
+            answer()
+            samples[name].append(time.perf_counter() - start)
 
-    shipped_ms = statistics.median(shipped) * 1000
-    naive_ms = statistics.median(naive) * 1000
-    print(f"tools/call through app(event, context), {rounds} rounds each, alternating")
-    print(f"  built once per container : median {shipped_ms:.3f} ms")
-    print(f"  built per request        : median {naive_ms:.3f} ms")
-    print(f"  ratio per-request / once : {naive_ms / shipped_ms:.2f}x")
-    _ = service
+    once = median_ms(samples["built once per container"])
+    print(f"tools/call through app(event, context): {rounds} rounds per variant, alternating")
+    for name, values in samples.items():
+        print(
+            f"  {name:<32} median {median_ms(values):7.3f} ms"
+            f"   ratio to once-per-container {median_ms(values) / once:5.2f}x"
+        )
 
 
 if __name__ == "__main__":

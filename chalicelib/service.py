@@ -3,6 +3,7 @@ per container."""
 
 from __future__ import annotations
 
+import atexit
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ class FitnessService:
         configure_library_logging()
         server = build_fitness_server()
         bridge = StatelessMCPBridge.from_settings(server, settings)
+        atexit.register(bridge.close)
         # The catalogue is fixed once the server is built: list it once, for the card and the metric dimensions.
         card = bridge.run(server_card(server, settings.auth_mode))
         bridge.observer = RequestObserver(

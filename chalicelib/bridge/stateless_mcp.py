@@ -8,6 +8,7 @@ event loop are built once per container, so a warm request pays only for its own
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Coroutine
@@ -109,6 +110,13 @@ class StatelessMCPBridge:
         async with self._session_manager.run():
             started.set()
             await asyncio.Event().wait()
+
+    def close(self) -> None:
+        """Leave the session manager's context and close the loop: for an orderly interpreter exit."""
+        self._session_manager_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            self._event_loop.run(self._session_manager_task)
+        self._event_loop.close()
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         """Run other SDK work (listing the catalogue, say) on the container's loop, beside the requests."""
