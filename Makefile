@@ -44,3 +44,64 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache
+
+# ---- The Lambda package and its deployment (deploy/README-deploy.md) ----
+# Chalice gives the function the runtime of the Python that runs it, and SnapStart needs python3.12 or later, so the
+# package is built from a venv of that Python, whatever `python3` is; deploy/find-python.sh finds one (pyenv's on a
+# fresh machine of this project). `chalice deploy` from .venv stays the simple path.
+LAMBDA_PYTHON_VERSION ?= 3.12
+PACKAGE_VENV := build/venv-python$(LAMBDA_PYTHON_VERSION)
+PACKAGE_DIR ?= build/package
+STAGE ?= dev
+AWS_REGION ?= $(or $(AWS_DEFAULT_REGION),us-east-1)
+STACK_NAME ?= fitness-mcp-snapstart-$(STAGE)
+DEPLOY_BUCKET ?=
+# The AWS CLI on PATH if there is one, else the one `make` installs into .venv (awscli in requirements-dev.txt).
+AWS ?= $(or $(shell command -v aws 2>/dev/null),$(BIN)/aws)
+BENCH_PEERS := build/bench-peers-python$(LAMBDA_PYTHON_VERSION)
+BENCH_PEER_PACKAGES := mangum==0.22.0 awslabs-mcp-lambda-handler==0.1.15
+BENCH_PACKAGES := matplotlib==3.11.2
+
+.PHONY: package deploy deploy-packaged bench-cold-start clean-package
+
+# The app's pinned requirements (Chalice imports app.py to package it) and the same Chalice as .venv.
+$(PACKAGE_VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PACKAGE_VENV)/bin/python || { \
+		python="$$(bash deploy/find-python.sh $(LAMBDA_PYTHON_VERSION))" && "$$python" -m venv $(PACKAGE_VENV); }
+	$(PACKAGE_VENV)/bin/python -m pip install --quiet -r requirements.txt "$$(grep -E '^chalice==' requirements-dev.txt)"
+	touch $@
+
+# SAM template + zip from `chalice package` with the SnapStart merge template, then bytecode added to the zip.
+package: $(PACKAGE_VENV)/.installed
+	test -n "$(PACKAGE_DIR)" && rm -rf "$(PACKAGE_DIR)"
+	AWS_DEFAULT_REGION=$(AWS_REGION) $(PACKAGE_VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template deploy/merge-template.json "$(PACKAGE_DIR)"
+	$(PACKAGE_VENV)/bin/python deploy/add_bytecode.py "$(PACKAGE_DIR)"
+
+# The SnapStart path through CloudFormation; needs AWS credentials, the AWS CLI and an S3 bucket in AWS_REGION.
+deploy: package deploy-packaged
+
+# Deploys what PACKAGE_DIR holds: upload the zip, create or update the stack, print the URL to give Claude.
+deploy-packaged: $(BIN)/.installed
+	@test -n "$(DEPLOY_BUCKET)" || { echo "make deploy needs DEPLOY_BUCKET=<an S3 bucket in $(AWS_REGION)>" >&2; exit 2; }
+	$(AWS) cloudformation package --region $(AWS_REGION) --template-file "$(PACKAGE_DIR)/sam.json" \
+		--s3-bucket $(DEPLOY_BUCKET) --s3-prefix $(STACK_NAME) --use-json \
+		--output-template-file "$(PACKAGE_DIR)/packaged.json"
+	$(AWS) cloudformation deploy --region $(AWS_REGION) --template-file "$(PACKAGE_DIR)/packaged.json" \
+		--stack-name $(STACK_NAME) --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset
+	$(AWS) cloudformation describe-stacks --region $(AWS_REGION) --stack-name $(STACK_NAME) \
+		--query "Stacks[0].Outputs[?OutputKey=='MCPEndpointURL'].OutputValue" --output text
+
+# The peers (d) and (e) for the runtime's Python, and matplotlib for the chart; none of it is needed by `make test`.
+$(BENCH_PEERS)/.installed: $(PACKAGE_VENV)/.installed
+	$(PACKAGE_VENV)/bin/python -m pip install --quiet --target $(BENCH_PEERS) $(BENCH_PEER_PACKAGES)
+	touch $@
+
+bench-cold-start: $(BIN)/.installed $(BENCH_PEERS)/.installed
+	$(BIN)/python -m pip install --quiet $(BENCH_PACKAGES)
+	$(MAKE) package STAGE=dev
+	$(BIN)/python bench/cold_start.py --python "$$(bash deploy/find-python.sh $(LAMBDA_PYTHON_VERSION))" \
+		--package-dir $(PACKAGE_DIR) --peers-dir $(BENCH_PEERS)
+
+clean-package:
+	rm -rf build/package build/venv-python* build/bench-peers-python*

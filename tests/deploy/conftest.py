@@ -1,0 +1,95 @@
+"""The Lambda package as a user builds it: `make package` once per stage and session, into a temporary directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_TIMEOUT_SECONDS = 600
+
+
+@dataclass
+class BuiltPackage:
+    stage: str
+    directory: Path
+
+    @cached_property
+    def template(self) -> dict[str, Any]:
+        return json.loads((self.directory / "sam.json").read_text())
+
+    @property
+    def function(self) -> dict[str, Any]:
+        return self.template["Resources"]["APIHandler"]["Properties"]
+
+    @property
+    def runtime(self) -> str:
+        return self.function["Runtime"]
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return dict(self.function.get("Environment", {}).get("Variables", {}))
+
+    @property
+    def lambda_zip(self) -> Path:
+        return self.directory / "deployment.zip"
+
+    @property
+    def chalice_zip(self) -> Path:
+        return self.directory / "deployment-chalice.zip"
+
+    def unpack(self, target: Path) -> Path:
+        with zipfile.ZipFile(self.lambda_zip) as archive:
+            archive.extractall(target)
+        return target
+
+
+def make_environment() -> dict[str, str]:
+    """This process's environment without the outer `make test`'s flags, so the inner make runs on its own."""
+    return {name: value for name, value in os.environ.items() if name not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+
+
+def run_make(*arguments: str, environment: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(PROJECT_ROOT), *arguments],
+        capture_output=True,
+        text=True,
+        env=environment or make_environment(),
+        timeout=PACKAGE_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+def build_package(stage: str, directory: Path) -> BuiltPackage:
+    result = run_make("package", f"STAGE={stage}", f"PACKAGE_DIR={directory}")
+    assert result.returncode == 0, f"make package STAGE={stage} failed:\n{result.stdout}\n{result.stderr}"
+    return BuiltPackage(stage=stage, directory=directory)
+
+
+@pytest.fixture(scope="session")
+def dev_package(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackage:
+    return build_package("dev", tmp_path_factory.mktemp("package") / "dev")
+
+
+@pytest.fixture(scope="session")
+def prod_package(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackage:
+    return build_package("prod", tmp_path_factory.mktemp("package") / "prod")
+
+
+@pytest.fixture(scope="session")
+def runtime_python(dev_package: BuiltPackage) -> str:
+    """The interpreter of the function's runtime (python3.12 for `python3.12`), found as `make package` finds it."""
+    version = dev_package.runtime.removeprefix("python")
+    found = subprocess.run(
+        ["bash", str(PROJECT_ROOT / "deploy" / "find-python.sh"), version], capture_output=True, text=True, check=False
+    )
+    assert found.returncode == 0, found.stderr
+    return found.stdout.strip()

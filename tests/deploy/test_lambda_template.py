@@ -1,0 +1,129 @@
+"""The SAM template `make package` writes: valid for cfn-lint before and after the SAM transform, SnapStart wired
+through the published alias, and the stage settings of `.chalice/config.json` in place."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from samtranslator.translator.transform import transform
+
+from tests.deploy.conftest import PROJECT_ROOT, BuiltPackage
+
+pytestmark = pytest.mark.e2e
+
+CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
+SNAPSTART_ALIAS = "APIHandlerAliaslive"
+
+
+class NoManagedPolicies:
+    """The template names no AWS managed policy, so the translator never needs to look one up in IAM."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
+    """What CloudFormation deploys: the SAM transform of the template, after `aws cloudformation package` has put
+    the zip in S3 (the translator accepts only an S3 CodeUri)."""
+    uploaded = copy.deepcopy(template)
+    uploaded["Resources"]["APIHandler"]["Properties"]["CodeUri"] = "s3://deploy-bucket/fitness-mcp/deployment.zip"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        return transform(uploaded, {}, NoManagedPolicies())
+
+
+@pytest.fixture(scope="module")
+def transformed(dev_package: BuiltPackage, prod_package: BuiltPackage) -> dict[str, dict[str, Any]]:
+    return {package.stage: sam_transform(package.template) for package in (dev_package, prod_package)}
+
+
+def cfn_lint(*paths: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CFN_LINT, *map(str, paths)], capture_output=True, text=True, check=False)
+
+
+def test_the_sam_templates_of_both_stages_pass_cfn_lint(dev_package, prod_package):
+    result = cfn_lint(dev_package.directory / "sam.json", prod_package.directory / "sam.json")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_sam_transform_of_both_stages_passes_cfn_lint(transformed, tmp_path):
+    paths = []
+    for stage, template in transformed.items():
+        paths.append(tmp_path / f"{stage}-transformed.json")
+        paths[-1].write_text(json.dumps(template))
+    result = cfn_lint(*paths)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cfn_lint_rejects_snapstart_on_a_runtime_older_than_python_3_12(transformed, tmp_path):
+    """The check above can fail: packaging with python3.11 would give SnapStart a runtime it does not support."""
+    template = copy.deepcopy(transformed["dev"])
+    template["Resources"]["APIHandler"]["Properties"]["Runtime"] = "python3.11"
+    path = tmp_path / "python311.json"
+    path.write_text(json.dumps(template))
+    result = cfn_lint(path)
+    assert result.returncode != 0
+    assert "SnapStart" in result.stdout
+
+
+def test_the_function_runs_python_3_12_or_later_with_snapstart_on_its_published_versions(dev_package):
+    major, minor = map(int, dev_package.runtime.removeprefix("python").split("."))
+    assert (major, minor) >= (3, 12)
+    assert dev_package.function["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert dev_package.function["AutoPublishAlias"] == "live"
+
+
+def test_every_api_route_and_the_invoke_permission_use_the_snapstart_alias(transformed):
+    """SnapStart applies to published versions only: a route that invoked the bare function would cold-start it.
+    A route added to app.py without an entry in deploy/merge-template.json fails here."""
+    for template in transformed.values():
+        resources = template["Resources"]
+        paths = resources["RestAPI"]["Properties"]["Body"]["paths"]
+        integrations = {
+            f"{method.upper()} {path}": operation["x-amazon-apigateway-integration"]["uri"]
+            for path, operations in paths.items()
+            for method, operation in operations.items()
+        }
+        assert integrations
+        for route, uri in integrations.items():
+            assert {"Ref": SNAPSTART_ALIAS} in uri["Fn::Sub"][1].values(), route
+        assert resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] == {"Ref": SNAPSTART_ALIAS}
+        assert resources[SNAPSTART_ALIAS]["Type"] == "AWS::Lambda::Alias"
+
+
+def test_the_function_logs_to_the_log_group_that_has_the_stage_retention(transformed):
+    """Chalice 1.34 names the log group after `ApiHandler` while the function is `APIHandler` (aws/chalice#2079);
+    the merge template points the function at its log group instead."""
+    config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    for stage, template in transformed.items():
+        resources = template["Resources"]
+        log_group = resources["ApiHandlerLogGroup"]
+        assert log_group["Properties"]["RetentionInDays"] == config["stages"][stage]["log_retention_in_days"]
+        logging_config = resources["APIHandler"]["Properties"]["LoggingConfig"]
+        assert logging_config["LogGroup"] == {"Ref": "ApiHandlerLogGroup"}
+
+
+def test_dev_is_authless_and_prod_asks_for_oauth_on_a_regional_endpoint(dev_package, prod_package):
+    assert dev_package.environment["MCP_AUTH"] == "none"
+    assert prod_package.environment["MCP_AUTH"] == "oauth"
+    assert prod_package.environment["MCP_OAUTH_ISSUER"]
+    assert prod_package.template["Resources"]["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"
+
+
+def test_memory_and_timeout_come_from_the_chalice_config(dev_package, prod_package):
+    config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    for package in (dev_package, prod_package):
+        assert package.function["MemorySize"] == config["lambda_memory_size"]
+        assert package.function["Timeout"] == config["lambda_timeout"]
+
+
+def test_the_stack_outputs_the_mcp_url_to_give_claude(transformed):
+    url = transformed["dev"]["Outputs"]["MCPEndpointURL"]["Value"]["Fn::Sub"]
+    assert url.startswith("https://${RestAPI}.execute-api.")
+    assert url.endswith("/api/mcp")
