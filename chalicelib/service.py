@@ -13,7 +13,7 @@ from chalicelib.bridge import StatelessMCPBridge
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
 from chalicelib.observability import RequestObserver, configure_library_logging
-from chalicelib.settings import Settings
+from chalicelib.settings import Settings, SettingsError
 
 
 @dataclass
@@ -26,6 +26,9 @@ class FitnessService:
     @classmethod
     def from_environment(cls) -> FitnessService:
         settings = Settings.from_environment()
+        if settings.auth_mode == "oauth":
+            # Fail closed: a stage that asks for OAuth must never be served without it.
+            raise SettingsError("MCP_AUTH=oauth is not implemented in this version; the server refuses to start")
         configure_library_logging()
         server = build_fitness_server()
         bridge = StatelessMCPBridge.from_settings(server, settings)
