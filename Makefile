@@ -45,7 +45,7 @@ bench: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache
 
-# ---- The Lambda package and its deployment (deploy/README-deploy.md) ----
+# ---- The Lambda package and its deployment (README: Deploy to AWS) ----
 # Chalice gives the function the runtime of the Python that runs it, and SnapStart needs python3.12 or later, so the
 # package is built from a venv of that Python, whatever `python3` is; deploy/find-python.sh finds one (pyenv's on a
 # fresh machine of this project). `chalice deploy` from .venv stays the simple path.
