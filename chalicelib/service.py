@@ -10,10 +10,12 @@ from typing import Any
 from mcp.server import MCPServer
 
 from chalicelib.bridge import StatelessMCPBridge
+from chalicelib.bridge.exchange import jsonrpc_error_reply
+from chalicelib.bridge.hooks import AuthDecision, HttpRequest
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
 from chalicelib.observability import RequestObserver, configure_library_logging
-from chalicelib.settings import Settings, SettingsError
+from chalicelib.settings import Settings
 
 
 @dataclass
@@ -26,12 +28,11 @@ class FitnessService:
     @classmethod
     def from_environment(cls) -> FitnessService:
         settings = Settings.from_environment()
-        if settings.auth_mode == "oauth":
-            # Fail closed: a stage that asks for OAuth must never be served without it.
-            raise SettingsError("MCP_AUTH=oauth is not implemented in this version; the server refuses to start")
         configure_library_logging()
         server = build_fitness_server()
-        bridge = StatelessMCPBridge.from_settings(server, settings)
+        # Fail closed: a stage that asks for OAuth is never served without it, and OAuth is not built yet.
+        authorizer = RefuseEveryone() if settings.auth_mode == "oauth" else None
+        bridge = StatelessMCPBridge.from_settings(server, settings, authorizer=authorizer)
         atexit.register(bridge.close)
         # The catalogue is fixed once the server is built: list it once, for the card and the metric dimensions.
         card = bridge.run(server_card(server, settings.auth_mode))
@@ -41,3 +42,12 @@ class FitnessService:
             known_tools=card["tools"],
         )
         return cls(settings=settings, server=server, bridge=bridge, card=card)
+
+
+class RefuseEveryone:
+    """The authorizer for `MCP_AUTH=oauth` until token validation exists: every request gets 503, none is served."""
+
+    def authorize(self, request: HttpRequest) -> AuthDecision:
+        return AuthDecision(
+            refusal=jsonrpc_error_reply(503, -32603, "Service Unavailable: MCP_AUTH=oauth is not implemented yet")
+        )
