@@ -1,0 +1,43 @@
+"""No tool argument value ever reaches a log: not the request log, not the SDK's loggers, not stdout or stderr."""
+
+from __future__ import annotations
+
+import logging
+
+from tests.conftest import request_body
+from tests.support.observed_service import observed_service
+from tests.support.tool_examples import TOOL_EXAMPLES
+
+HANDSHAKE = {"mcp-protocol-version": "2025-11-25"}
+
+
+def distinctive(arguments: dict) -> tuple[dict, list[str]]:
+    """The same call with every number nudged to a value no log field could hold by chance."""
+    changed, markers = {}, []
+    for name, value in arguments.items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and name != "reps":
+            value = round(value + 0.0137, 4)
+            markers.append(str(value))
+        changed[name] = value
+    return changed, markers
+
+
+def test_calling_every_tool_and_failing_some_leaves_no_argument_value_in_any_log(capfd, caplog):
+    service = observed_service(known_tools=tuple(TOOL_EXAMPLES))
+    markers: list[str] = []
+    with caplog.at_level(logging.DEBUG):
+        for name, (arguments, _) in TOOL_EXAMPLES.items():
+            valid, valid_markers = distinctive(arguments)
+            markers += valid_markers
+            service.post(request_body("tools/call", {"name": name, "arguments": valid}), HANDSHAKE)
+            # Out of range: the tool error quotes the value back to the caller, but never to the log.
+            invalid = {**valid, next(iter(valid)): 987654.321}
+            service.post(request_body("tools/call", {"name": name, "arguments": invalid}), HANDSHAKE)
+    markers.append("987654.321")
+    captured = capfd.readouterr()
+    everything = "\n".join(
+        [service.logs.getvalue(), service.metrics.getvalue(), captured.out, captured.err, caplog.text]
+    )
+    assert len(service.log_lines()) == 2 * len(TOOL_EXAMPLES)
+    leaked = [marker for marker in markers if marker in everything]
+    assert leaked == []
