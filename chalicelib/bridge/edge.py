@@ -126,4 +126,6 @@ class EdgeRules:
 
 
 def _exceeds(declared_length: str | None, limit: int) -> bool:
-    return declared_length is not None and declared_length.strip().isdigit() and int(declared_length) > limit
+    # `str.isdigit` also admits digits such as "²" that `int` rejects; a Content-Length is ASCII digits only.
+    digits = (declared_length or "").strip()
+    return digits.isascii() and digits.isdigit() and int(digits) > limit
