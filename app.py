@@ -15,10 +15,23 @@ service = FitnessService.from_environment()
 MCP_METHODS = ["POST", "GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
 
 
-@app.route("/mcp", methods=MCP_METHODS, content_types=["*/*"])
+# With MCP_API_KEY_REQUIRED=true API Gateway checks `x-api-key` against the stage's usage plans before Lambda runs.
+@app.route("/mcp", methods=MCP_METHODS, content_types=["*/*"], api_key_required=service.settings.api_key_required)
 def mcp_endpoint() -> Response:
     request = http_request_from_chalice(app, "/mcp")
     return chalice_response(service.bridge.handle(request))
+
+
+@app.route("/.well-known/oauth-protected-resource/mcp", methods=["GET"])
+def protected_resource_metadata() -> Response:
+    request = http_request_from_chalice(app, "/.well-known/oauth-protected-resource/mcp")
+    return chalice_response(service.protected_resource_metadata(request))
+
+
+@app.route("/.well-known/oauth-protected-resource", methods=["GET"])
+def protected_resource_metadata_at_root() -> Response:
+    request = http_request_from_chalice(app, "/.well-known/oauth-protected-resource")
+    return chalice_response(service.protected_resource_metadata(request))
 
 
 @app.route("/", methods=["GET"])

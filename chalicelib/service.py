@@ -9,9 +9,9 @@ from typing import Any
 
 from mcp.server import MCPServer
 
+from chalicelib.auth import OAuthAuthorizer, metadata_reply
 from chalicelib.bridge import StatelessMCPBridge
-from chalicelib.bridge.exchange import jsonrpc_error_reply
-from chalicelib.bridge.hooks import AuthDecision, HttpRequest
+from chalicelib.bridge.exchange import HttpReply, HttpRequest
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
 from chalicelib.observability import RequestObserver, configure_library_logging
@@ -30,8 +30,8 @@ class FitnessService:
         settings = Settings.from_environment()
         configure_library_logging()
         server = build_fitness_server()
-        # Fail closed: a stage that asks for OAuth is never served without it, and OAuth is not built yet.
-        authorizer = RefuseEveryone() if settings.auth_mode == "oauth" else None
+        # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
+        authorizer = OAuthAuthorizer.from_settings(settings) if settings.auth_mode == "oauth" else None
         bridge = StatelessMCPBridge.from_settings(server, settings, authorizer=authorizer)
         atexit.register(bridge.close)
         # The catalogue is fixed once the server is built: list it once, for the card and the metric dimensions.
@@ -43,11 +43,6 @@ class FitnessService:
         )
         return cls(settings=settings, server=server, bridge=bridge, card=card)
 
-
-class RefuseEveryone:
-    """The authorizer for `MCP_AUTH=oauth` until token validation exists: every request gets 503, none is served."""
-
-    def authorize(self, request: HttpRequest) -> AuthDecision:
-        return AuthDecision(
-            refusal=jsonrpc_error_reply(503, -32603, "Service Unavailable: MCP_AUTH=oauth is not implemented yet")
-        )
+    def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
+        """The RFC 9728 metadata document, or 404 when the server does not use OAuth."""
+        return metadata_reply(request, self.settings)

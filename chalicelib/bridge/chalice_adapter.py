@@ -18,7 +18,12 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
     # RFC 9110 §5.5: whitespace around a field value is not part of it. `chalice local` keeps trailing blanks, and
     # the SDK compares Mcp-Name and Mcp-Method with the body exactly.
     headers = {name.lower(): value.strip(" \t") for name, value in request.headers.items()}
-    request_id = (request.context or {}).get("requestId")
+    context = request.context or {}
+    request_id = context.get("requestId")
+    # API Gateway's context path is the path the client asked for, stage included (`/api/mcp`); chalice local's
+    # has no stage.
+    client_path = str(context.get("path") or path)
+    path_prefix = client_path[: -len(path)].rstrip("/") if client_path.endswith(path) else ""
     # Chalice sets the Lambda context on the app for each invocation; `chalice local` gives a stand-in.
     invocation_id = getattr(getattr(app, "lambda_context", None), "aws_request_id", None)
     return HttpRequest(
@@ -29,6 +34,7 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
         query_string=query,
         request_id=request_id,
         invocation_id=invocation_id,
+        path_prefix=path_prefix,
     )
 
 

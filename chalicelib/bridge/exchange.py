@@ -24,6 +24,8 @@ class HttpRequest:
     """API Gateway's id for the request (the one in its access logs), when there is one."""
     invocation_id: str | None = None
     """The Lambda invocation's id (the one in the function's own log lines), when there is one."""
+    path_prefix: str = ""
+    """What the client's URL has before `path`: API Gateway's stage (`/api`) or a custom domain's base path."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

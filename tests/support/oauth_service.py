@@ -1,0 +1,37 @@
+"""The fitness service in `MCP_AUTH=oauth` mode, in process, with an issuer whose keys are generated for the run."""
+
+from __future__ import annotations
+
+from chalicelib.auth import OAuthAuthorizer
+from chalicelib.auth.access_tokens import AccessTokenValidator, TokenRules
+from chalicelib.auth.issuer_keys import IssuerKeys
+from chalicelib.settings import Settings
+from tests.support.signing_keys import SigningKey
+
+ISSUER = "https://issuer.example"
+PUBLIC_URL = "https://fitness.example/api"
+AUDIENCE = PUBLIC_URL + "/mcp"
+REQUIRED_SCOPE = "fitness:calculate"
+
+ISSUER_KEY = SigningKey.rsa()
+
+
+def oauth_settings(**overrides: str) -> Settings:
+    environment = {
+        "MCP_AUTH": "oauth",
+        "MCP_OAUTH_ISSUER": ISSUER,
+        "MCP_OAUTH_JWKS_URL": ISSUER + "/jwks",
+        "MCP_PUBLIC_URL": PUBLIC_URL,
+        "MCP_OAUTH_SCOPES": REQUIRED_SCOPE,
+        **overrides,
+    }
+    return Settings.from_environment(environment)
+
+
+def oauth_authorizer(settings: Settings | None = None) -> OAuthAuthorizer:
+    """The real authorizer; only the fetch of the key set is answered in memory."""
+    settings = settings or oauth_settings()
+    key_set = {"keys": [ISSUER_KEY.public_jwk()]}
+    keys = IssuerKeys(ISSUER, settings.oauth_jwks_url, fetch=lambda url: key_set)
+    rules = TokenRules(issuer=ISSUER, client_ids=settings.oauth_client_ids, required_scopes=settings.oauth_scopes)
+    return OAuthAuthorizer(settings, AccessTokenValidator(rules, keys))
