@@ -65,7 +65,7 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         while True:
             assert process.poll() is None, log_path.read_text()
             try:
-                with urllib.request.urlopen(endpoint + "/moto-api/", timeout=2):  # noqa: S310 - loopback only
+                with urllib.request.urlopen(endpoint + "/moto-api/", timeout=2):
                     break
             except OSError:
                 assert time.monotonic() < deadline, f"moto did not answer:\n{log_path.read_text()}"
