@@ -1,11 +1,14 @@
-"""No tool argument value ever reaches a log: not the request log, not the SDK's loggers, not stdout or stderr."""
+"""No tool argument value and no access token ever reaches a log: not the request log, not the SDK's loggers, not
+stdout or stderr."""
 
 from __future__ import annotations
 
 import logging
 
 from tests.conftest import request_body
+from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer
 from tests.support.observed_service import observed_service
+from tests.support.signing_keys import claims_for, tampered
 from tests.support.tool_examples import TOOL_EXAMPLES
 
 HANDSHAKE = {"mcp-protocol-version": "2025-11-25"}
@@ -40,4 +43,34 @@ def test_calling_every_tool_and_failing_some_leaves_no_argument_value_in_any_log
     )
     assert len(service.log_lines()) == 2 * len(TOOL_EXAMPLES)
     leaked = [marker for marker in markers if marker in everything]
+    assert leaked == []
+
+
+def test_with_oauth_neither_the_token_nor_the_subject_nor_any_argument_reaches_a_log(capfd, caplog):
+    service = observed_service(authorizer=oauth_authorizer(), known_tools=tuple(TOOL_EXAMPLES))
+    subject = "athlete-7f3e9c21"
+    token = ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope=REQUIRED_SCOPE, sub=subject))
+    refused = [tampered(token, sub="intruder-5d1a"), ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope="profile"))]
+    markers: list[str] = []
+    with caplog.at_level(logging.DEBUG):
+        for name, (arguments, _) in TOOL_EXAMPLES.items():
+            valid, valid_markers = distinctive(arguments)
+            markers += valid_markers
+            body = request_body("tools/call", {"name": name, "arguments": valid})
+            reply = service.post(body, {**HANDSHAKE, "authorization": f"Bearer {token}"})
+            assert reply.status == 200
+        for bad_token in refused:
+            assert service.post(
+                request_body("tools/list"), {**HANDSHAKE, "authorization": f"Bearer {bad_token}"}
+            ).status in (401, 403)
+    captured = capfd.readouterr()
+    everything = "\n".join(
+        [service.logs.getvalue(), service.metrics.getvalue(), captured.out, captured.err, caplog.text]
+    )
+    lines = service.log_lines()
+    assert len(lines) == len(TOOL_EXAMPLES) + len(refused)
+    # The request log names who called only by a hash of issuer and subject.
+    assert all(line.get("subject_hash") for line in lines[: len(TOOL_EXAMPLES)])
+    secrets = [subject, "intruder-5d1a"] + [part for each in (token, *refused) for part in each.split(".")]
+    leaked = [secret for secret in markers + secrets if secret in everything]
     assert leaked == []
