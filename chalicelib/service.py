@@ -9,7 +9,7 @@ from typing import Any
 
 from mcp.server import MCPServer
 
-from chalicelib.auth import OAuthAuthorizer, metadata_reply
+from chalicelib.auth.protected_resource import metadata_reply
 from chalicelib.bridge import StatelessMCPBridge
 from chalicelib.bridge.exchange import HttpReply, HttpRequest
 from chalicelib.mcp_server import build_fitness_server
@@ -30,8 +30,12 @@ class FitnessService:
         settings = Settings.from_environment()
         configure_library_logging()
         server = build_fitness_server()
-        # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
-        authorizer = OAuthAuthorizer.from_settings(settings) if settings.auth_mode == "oauth" else None
+        authorizer = None
+        if settings.auth_mode == "oauth":
+            from chalicelib.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed
+
+            # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
+            authorizer = OAuthAuthorizer.from_settings(settings)
         bridge = StatelessMCPBridge.from_settings(server, settings, authorizer=authorizer)
         atexit.register(bridge.close)
         # The catalogue is fixed once the server is built: list it once, for the card and the metric dimensions.

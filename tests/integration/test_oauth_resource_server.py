@@ -13,7 +13,7 @@ from mcp.server import MCPServer
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context
 
-from chalicelib.auth import OAuthAuthorizer
+from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
 from chalicelib.bridge import HttpRequest, StatelessMCPBridge
 from chalicelib.service import FitnessService
 from tests.conftest import encode, initialize_body, request_body

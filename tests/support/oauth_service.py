@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from chalicelib.auth import OAuthAuthorizer
 from chalicelib.auth.access_tokens import AccessTokenValidator, TokenRules
 from chalicelib.auth.issuer_keys import IssuerKeys
+from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
 from chalicelib.settings import Settings
 from tests.support.signing_keys import SigningKey
 
