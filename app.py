@@ -12,12 +12,21 @@ app = Chalice(app_name="fitness-mcp", configure_logs=False)
 # Built once per Lambda container (and once per `chalice local` process), at import, before any request.
 service = FitnessService.from_environment()
 
-MCP_METHODS = ["POST", "GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
-
 
 # With MCP_API_KEY_REQUIRED=true API Gateway checks `x-api-key` against the stage's usage plans before Lambda runs.
-@app.route("/mcp", methods=MCP_METHODS, content_types=["*/*"], api_key_required=service.settings.api_key_required)
+# Only POST: browsers send no key on a CORS preflight, and the other methods are refused anyway.
+@app.route("/mcp", methods=["POST"], content_types=["*/*"], api_key_required=service.settings.api_key_required)
 def mcp_endpoint() -> Response:
+    return _answer_mcp()
+
+
+@app.route("/mcp", methods=["GET", "DELETE", "PUT", "PATCH", "OPTIONS"], content_types=["*/*"])
+def mcp_endpoint_other_methods() -> Response:
+    """405 for GET, DELETE, PUT and PATCH; the CORS preflight for OPTIONS."""
+    return _answer_mcp()
+
+
+def _answer_mcp() -> Response:
     request = http_request_from_chalice(app, "/mcp")
     return chalice_response(service.bridge.handle(request))
 
