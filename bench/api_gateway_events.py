@@ -12,6 +12,7 @@ def proxy_event(body: dict[str, Any], headers: dict[str, str] | None = None, pat
         "Content-Type": "application/json",
         "Accept": "application/json, text/event-stream",
         "Host": "abc123.execute-api.eu-west-1.amazonaws.com",
+        "X-Forwarded-Proto": "https",
         **(headers or {}),
     }
     return {
