@@ -4,7 +4,8 @@ per container."""
 from __future__ import annotations
 
 import atexit
-from dataclasses import dataclass
+import json
+import os
 from typing import Any
 
 from mcp.server import MCPServer
@@ -14,22 +15,29 @@ from chalicelib.bridge import StatelessMCPBridge
 from chalicelib.bridge.exchange import HttpReply, HttpRequest
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
+from chalicelib.mcp_server.catalogue import FitnessCatalogue, catalogue_needed_for
 from chalicelib.observability import RequestObserver, configure_library_logging
 from chalicelib.settings import Settings
 
+# Lambda's AWS_LAMBDA_INITIALIZATION_TYPE for an init that no caller waits for: SnapStart snapshots the container
+# after init, and provisioned concurrency starts it ahead of traffic. Then everything is built at init.
+INITS_AHEAD_OF_REQUESTS = frozenset({"snap-start", "provisioned-concurrency"})
 
-@dataclass
+
 class FitnessService:
-    settings: Settings
-    server: MCPServer
-    bridge: StatelessMCPBridge
-    card: dict[str, Any]
+    def __init__(self, settings: Settings, server: MCPServer, bridge: StatelessMCPBridge) -> None:
+        self.settings = settings
+        self.server = server
+        self.bridge = bridge
+        self.catalogue = FitnessCatalogue(server)
+        self._card: dict[str, Any] | None = None
+        bridge.before_sdk = self._prepare
 
     @classmethod
     def from_environment(cls) -> FitnessService:
         settings = Settings.from_environment()
         configure_library_logging()
-        server = build_fitness_server()
+        server = build_fitness_server(with_catalogue=False)
         authorizer = None
         if settings.auth_mode == "oauth":
             from chalicelib.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed
@@ -38,15 +46,42 @@ class FitnessService:
             authorizer = OAuthAuthorizer.from_settings(settings)
         bridge = StatelessMCPBridge.from_settings(server, settings, authorizer=authorizer)
         atexit.register(bridge.close)
-        # The catalogue is fixed once the server is built: list it once, for the card and the metric dimensions.
-        card = bridge.run(server_card(server, settings.auth_mode))
+        service = cls(settings, server, bridge)
         bridge.observer = RequestObserver(
             log_level=settings.log_level,
             metrics_namespace=settings.metrics_namespace,
-            known_tools=card["tools"],
+            # Tool names become metric dimensions only once they are registered, so the set is read lazily.
+            known_tools=service.catalogue,
         )
-        return cls(settings=settings, server=server, bridge=bridge, card=card)
+        if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in INITS_AHEAD_OF_REQUESTS:
+            _ = service.card
+        return service
+
+    @property
+    def card(self) -> dict[str, Any]:
+        """The server card for `GET /`, built on first use: the catalogue is fixed once registered."""
+        if self._card is None:
+            self.catalogue.ensure_registered()
+            self._card = self.bridge.run(server_card(self.server, self.settings.auth_mode))
+        return self._card
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
         """The RFC 9728 metadata document, or 404 when the server does not use OAuth."""
         return metadata_reply(request, self.settings)
+
+    def _prepare(self, request: HttpRequest) -> None:
+        if catalogue_needed_for(jsonrpc_method(request)):
+            self.catalogue.ensure_registered()
+
+
+def jsonrpc_method(request: HttpRequest) -> str | None:
+    """The JSON-RPC method a POST asks for: its `Mcp-Method` header (2026-07-28), else the body's `method`."""
+    if named := request.header("mcp-method"):
+        return named
+    try:
+        message = json.loads(request.body)
+    except (ValueError, RecursionError):
+        # Not JSON, not UTF-8, or nested past Python's recursion limit: the SDK answers it with an error.
+        return None
+    method = message.get("method") if isinstance(message, dict) else None
+    return method if isinstance(method, str) else None

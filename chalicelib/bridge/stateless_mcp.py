@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
 from mcp.server.auth.middleware.auth_context import auth_context_var
@@ -68,6 +68,8 @@ class StatelessMCPBridge:
         self.edge = edge
         self.authorizer: Authorizer = authorizer or AllowEveryone()
         self.observer = observer
+        # Called with each request the SDK is about to answer, after auth: the host's chance to register lazily.
+        self.before_sdk: Callable[[HttpRequest], None] | None = None
         self.request_timeout_seconds = request_timeout_seconds
         # Building the app is the SDK's public way to create its session manager; its Starlette routing is unused.
         server.streamable_http_app(
@@ -147,6 +149,8 @@ class StatelessMCPBridge:
         decision = self.authorizer.authorize(request)
         if decision.refusal is not None:
             return decision.refusal, "auth", None
+        if self.before_sdk is not None:
+            self.before_sdk(request)
         return self._answer_post(request, decision.access_token), "sdk", decision.access_token
 
     def _answer_post(self, request: HttpRequest, access_token: AccessToken | None) -> HttpReply:

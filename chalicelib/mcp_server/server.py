@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from mcp.server import MCPServer
 
-from chalicelib.mcp_server import completions, prompts, resources, tools
+from chalicelib.mcp_server import completions
+from chalicelib.mcp_server.catalogue import FitnessCatalogue
 
 SERVER_NAME = "fitness-calculators"
 SERVER_VERSION = "0.1.0"
@@ -19,8 +20,9 @@ INSTRUCTIONS = (
 )
 
 
-def build_fitness_server() -> MCPServer:
-    """The server with every tool, resource and prompt registered; built once per container."""
+def build_fitness_server(*, with_catalogue: bool = True) -> MCPServer:
+    """The server with every tool, resource and prompt registered; built once per container. Without the catalogue,
+    it has its identity and every capability but no tools, resources or prompts yet (see `FitnessCatalogue`)."""
     server = MCPServer(
         SERVER_NAME,
         title="Fitness calculators",
@@ -31,8 +33,8 @@ def build_fitness_server() -> MCPServer:
         # The SDK logs each stateless exchange at INFO; at WARNING only what an operator must see remains.
         log_level="WARNING",
     )
-    tools.register(server)
-    resources.register(server)
-    prompts.register(server)
+    # The completion handler is what advertises the `completions` capability, so it is there from the start.
     completions.register(server)
+    if with_catalogue:
+        FitnessCatalogue(server).ensure_registered()
     return server

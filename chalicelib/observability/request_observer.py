@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Container
 from typing import IO
 
 from aws_lambda_powertools import Logger
@@ -40,7 +40,7 @@ class RequestObserver:
         *,
         log_level: str = "INFO",
         metrics_namespace: str = "FitnessMCP",
-        known_tools: Iterable[str] = (),
+        known_tools: Container[str] = frozenset(),
         log_stream: IO[str] | None = None,
         metrics_stream: IO[str] | None = None,
         service_name: str = SERVICE_NAME,
@@ -51,7 +51,7 @@ class RequestObserver:
         # The SDK configures a root handler on stderr; each request line is written once, as JSON on stdout.
         logging.getLogger(service_name).propagate = False
         self.metrics_namespace = metrics_namespace
-        self.known_tools = frozenset(known_tools)
+        self.known_tools = known_tools
         self._metrics_stream = metrics_stream
 
     def observe(self, handled: HandledRequest) -> None:

@@ -8,20 +8,28 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 REPORT_MODULES = """
 import json, sys
 import app
-print(json.dumps({"jwt": "jwt" in sys.modules, "authorizer": type(app.service.bridge.authorizer).__name__}))
+print(json.dumps({
+    "jwt": "jwt" in sys.modules,
+    "authorizer": type(app.service.bridge.authorizer).__name__,
+    "domain": "chalicelib.fitness" in sys.modules,
+    "catalogue": app.service.catalogue.registered,
+}))
 """
 
 
 def import_app(**environment: str) -> dict:
+    outside_lambda = {name: value for name, value in os.environ.items() if name != "AWS_LAMBDA_INITIALIZATION_TYPE"}
     completed = subprocess.run(
         [sys.executable, "-c", REPORT_MODULES],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "MCP_AUTH": "none", **environment},
+        env={**outside_lambda, "MCP_AUTH": "none", **environment},
         capture_output=True,
         text=True,
         timeout=60,
@@ -30,11 +38,23 @@ def import_app(**environment: str) -> dict:
     return json.loads(completed.stdout.splitlines()[-1])
 
 
-def test_an_authless_app_never_loads_the_jwt_library():
-    assert import_app() == {"jwt": False, "authorizer": "AllowEveryone"}
+def test_an_authless_app_loads_neither_the_jwt_library_nor_the_domain_at_import():
+    assert import_app() == {"jwt": False, "authorizer": "AllowEveryone", "domain": False, "catalogue": False}
 
 
 def test_an_oauth_app_fetches_nothing_from_the_issuer_at_import():
     # The issuer is unreachable (port 9): an import that fetched its metadata would fail or hang, not return.
     report = import_app(MCP_AUTH="oauth", MCP_OAUTH_ISSUER="http://127.0.0.1:9")
-    assert report == {"jwt": True, "authorizer": "OAuthAuthorizer"}
+    assert report["jwt"] is True
+    assert report["authorizer"] == "OAuthAuthorizer"
+
+
+@pytest.mark.parametrize("initialization_type", ["snap-start", "provisioned-concurrency"])
+def test_an_init_no_caller_waits_for_registers_everything_before_the_snapshot(initialization_type):
+    report = import_app(AWS_LAMBDA_INITIALIZATION_TYPE=initialization_type)
+    assert report["domain"] is True
+    assert report["catalogue"] is True
+
+
+def test_an_on_demand_init_leaves_the_catalogue_for_the_first_request_that_needs_it():
+    assert import_app(AWS_LAMBDA_INITIALIZATION_TYPE="on-demand")["catalogue"] is False

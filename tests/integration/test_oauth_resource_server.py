@@ -151,16 +151,7 @@ def test_any_authorization_header_gets_401_never_a_crash(oauth_service, authoriz
 def test_the_chalice_routes_serve_the_metadata_with_the_stage_in_the_url(monkeypatch, chalice_app):
     import app as app_module
 
-    monkeypatch.setattr(
-        app_module,
-        "service",
-        FitnessService(
-            oauth_settings(MCP_PUBLIC_URL=""),
-            app_module.service.server,
-            app_module.service.bridge,
-            app_module.service.card,
-        ),
-    )
+    monkeypatch.setattr(app_module.service, "settings", oauth_settings(MCP_PUBLIC_URL=""))
     with Client(chalice_app) as client:
         response = client.http.get("/.well-known/oauth-protected-resource/mcp", headers={"Host": "127.0.0.1:8000"})
     assert response.status_code == 200

@@ -1,0 +1,97 @@
+"""The catalogue is registered at its first need: `initialize` and `server/discover` answer exactly as a fully built
+server does, and any request that may touch a tool, resource or prompt finds them all, once."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from chalicelib.bridge import HttpRequest
+from chalicelib.mcp_server.catalogue import catalogue_needed_for
+from chalicelib.service import FitnessService, jsonrpc_method
+from tests.conftest import (
+    encode,
+    handshake_headers,
+    initialize_body,
+    modern_headers,
+    modern_request,
+    request_body,
+)
+from tests.support.tool_examples import TOOL_EXAMPLES
+
+
+@pytest.fixture
+def fresh_service(monkeypatch) -> FitnessService:
+    monkeypatch.delenv("AWS_LAMBDA_INITIALIZATION_TYPE", raising=False)
+    monkeypatch.setenv("MCP_AUTH", "none")
+    # Closed at interpreter exit, as in a container.
+    return FitnessService.from_environment()
+
+
+def post(service: FitnessService, body: object, headers: dict[str, str]) -> dict:
+    lowered = {name.lower(): value for name, value in headers.items()}
+    reply = service.bridge.handle(HttpRequest("POST", "/mcp", lowered, encode(body).encode()))
+    assert reply.status == 200, reply.body
+    return json.loads(reply.body)
+
+
+@pytest.mark.parametrize(
+    ("method", "needed"),
+    [
+        ("initialize", False),
+        ("server/discover", False),
+        ("ping", False),
+        ("notifications/initialized", False),
+        ("tools/list", True),
+        ("tools/call", True),
+        ("resources/read", True),
+        ("completion/complete", True),
+        ("something/new", True),
+        (None, True),
+    ],
+)
+def test_which_methods_need_the_catalogue(method, needed):
+    assert catalogue_needed_for(method) is needed
+
+
+def test_the_method_is_read_from_the_mcp_method_header_or_the_body():
+    assert jsonrpc_method(HttpRequest("POST", "/mcp", {"mcp-method": "tools/list"}, b"{}")) == "tools/list"
+    assert jsonrpc_method(HttpRequest("POST", "/mcp", {}, b'{"method": "ping"}')) == "ping"
+    for body in (b"[" * 100_000, b"\xff\xfe", b"[1]", b'{"method": 3}', b""):
+        assert jsonrpc_method(HttpRequest("POST", "/mcp", {}, body)) is None
+
+
+def test_initialize_and_discover_answer_as_the_full_server_does_without_the_catalogue(fresh_service):
+    lazy_initialize = post(fresh_service, initialize_body(), handshake_headers())
+    lazy_discover = post(fresh_service, modern_request("server/discover"), modern_headers("server/discover"))
+    assert fresh_service.catalogue.registered is False
+
+    fresh_service.catalogue.ensure_registered()
+    assert post(fresh_service, initialize_body(), handshake_headers()) == lazy_initialize
+    assert post(fresh_service, modern_request("server/discover"), modern_headers("server/discover")) == lazy_discover
+    assert set(lazy_initialize["result"]["capabilities"]) == {"tools", "resources", "prompts", "completions"}
+
+
+@pytest.mark.parametrize("era", ["handshake", "per-request"])
+def test_the_first_tools_list_finds_every_tool(fresh_service, era):
+    if era == "handshake":
+        answer = post(fresh_service, request_body("tools/list"), handshake_headers())
+    else:
+        answer = post(fresh_service, modern_request("tools/list"), modern_headers("tools/list"))
+    assert sorted(tool["name"] for tool in answer["result"]["tools"]) == sorted(TOOL_EXAMPLES)
+
+
+def test_concurrent_first_requests_register_the_catalogue_once(fresh_service):
+    def list_tools(_: int) -> list[str]:
+        answer = post(fresh_service, request_body("tools/list"), handshake_headers())
+        return [tool["name"] for tool in answer["result"]["tools"]]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        listings = list(pool.map(list_tools, range(16)))
+    assert all(sorted(names) == sorted(TOOL_EXAMPLES) for names in listings)
+
+
+def test_the_card_lists_the_tools_even_before_any_request(fresh_service):
+    assert sorted(fresh_service.card["tools"]) == sorted(TOOL_EXAMPLES)
