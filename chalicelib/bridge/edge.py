@@ -78,6 +78,10 @@ class EdgeRules:
         if not self.origins.allows(request.header("origin")):
             return jsonrpc_error_reply(403, INVALID_REQUEST, "Forbidden: Origin is not allowed")
         declared_length = request.header("content-length")
+        if declared_length is not None and not _is_decimal(declared_length):
+            # RFC 9110 §8.6: Content-Length is 1*DIGIT. The SDK would read "1_000" as a thousand (Python's int()
+            # allows underscores) and answer a plain-text 413 of its own.
+            return jsonrpc_error_reply(400, INVALID_REQUEST, "Bad Request: Content-Length must be a decimal number")
         if len(request.body) > self.max_body_bytes or _exceeds(declared_length, self.max_body_bytes):
             return jsonrpc_error_reply(
                 413, INVALID_REQUEST, f"Payload Too Large: the body may be at most {self.max_body_bytes} bytes"
@@ -125,7 +129,11 @@ class EdgeRules:
         return reply
 
 
+def _is_decimal(value: str) -> bool:
+    """ASCII digits only: `str.isdigit` also admits "²", which `int` rejects."""
+    digits = value.strip()
+    return digits.isascii() and digits.isdigit()
+
+
 def _exceeds(declared_length: str | None, limit: int) -> bool:
-    # `str.isdigit` also admits digits such as "²" that `int` rejects; a Content-Length is ASCII digits only.
-    digits = (declared_length or "").strip()
-    return digits.isascii() and digits.isdigit() and int(digits) > limit
+    return declared_length is not None and _is_decimal(declared_length) and int(declared_length) > limit
