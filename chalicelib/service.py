@@ -70,7 +70,8 @@ class FitnessService:
         return metadata_reply(request, self.settings)
 
     def _prepare(self, request: HttpRequest) -> None:
-        if catalogue_needed_for(jsonrpc_method(request)):
+        # Once registered, a warm request does not even read its method.
+        if not self.catalogue.registered and catalogue_needed_for(jsonrpc_method(request)):
             self.catalogue.ensure_registered()
 
 
