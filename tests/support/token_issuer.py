@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import time
 import urllib.parse
@@ -18,6 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.processes import stop_process_group
 from tests.support.signing_keys import SigningKey
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -44,13 +44,7 @@ class TokenIssuer:
             return json.loads(response.read())["access_token"]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process_group(self.process)
 
 
 def start_token_issuer(work_dir: Path) -> TokenIssuer:
