@@ -1,4 +1,5 @@
-"""What the bridge lets the host plug in: who may call (an `Authorizer`) and who watches each answer (an `Observer`)."""
+"""What the bridge lets the host plug in: who may call (an `Authorizer`), who watches each answer (an `Observer`),
+and, as `StatelessMCPBridge.before_sdk`, a call just before the SDK answers (lazy registration, say)."""
 
 from __future__ import annotations
 
