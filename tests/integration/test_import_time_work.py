@@ -13,9 +13,11 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 REPORT_MODULES = """
-import json, sys
+import gc, json, sys
 import app
 print(json.dumps({
+    "collector_enabled": gc.isenabled(),
+    "frozen_objects": gc.get_freeze_count(),
     "jwt": "jwt" in sys.modules,
     "authorizer": type(app.service.bridge.authorizer).__name__,
     "domain": "chalicelib.fitness" in sys.modules,
@@ -39,7 +41,20 @@ def import_app(**environment: str) -> dict:
 
 
 def test_an_authless_app_loads_neither_the_jwt_library_nor_the_domain_at_import():
-    assert import_app() == {"jwt": False, "authorizer": "AllowEveryone", "domain": False, "catalogue": False}
+    report = import_app()
+    assert (report["jwt"], report["authorizer"], report["domain"], report["catalogue"]) == (
+        False,
+        "AllowEveryone",
+        False,
+        False,
+    )
+
+
+def test_the_app_starts_with_the_collector_paused_and_leaves_it_running_with_the_start_frozen():
+    report = import_app()
+    assert report["collector_enabled"] is True
+    # The SDK alone is tens of thousands of objects; a freeze of only a handful would mean it came too early.
+    assert report["frozen_objects"] > 20_000
 
 
 def test_an_oauth_app_fetches_nothing_from_the_issuer_at_import():
