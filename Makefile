@@ -62,6 +62,7 @@ AWS ?= $(or $(shell command -v aws 2>/dev/null),$(BIN)/aws)
 BENCH_PEERS := build/bench-peers-python$(LAMBDA_PYTHON_VERSION)
 BENCH_PEER_PACKAGES := mangum==0.22.0 awslabs-mcp-lambda-handler==0.1.15
 BENCH_PACKAGES := matplotlib==3.11.2
+BENCH_RUNS ?= 21
 
 .PHONY: package deploy deploy-packaged bench-cold-start clean-package
 
@@ -116,7 +117,7 @@ bench-cold-start: $(BIN)/.installed $(BENCH_PEERS)/.installed
 	$(BIN)/python -m pip install --quiet $(BENCH_PACKAGES)
 	$(MAKE) package STAGE=dev
 	$(BIN)/python bench/cold_start.py --python "$$(bash deploy/find-python.sh $(LAMBDA_PYTHON_VERSION))" \
-		--package-dir $(PACKAGE_DIR) --peers-dir $(BENCH_PEERS)
+		--package-dir $(PACKAGE_DIR) --peers-dir $(BENCH_PEERS) --runs $(BENCH_RUNS)
 
 clean-package:
 	rm -rf build/package build/venv-python* build/bench-peers-python* build/merge-template-*.json

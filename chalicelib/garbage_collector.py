@@ -2,9 +2,10 @@
 
 Importing the MCP SDK builds thousands of pydantic models and their validators. CPython's cyclic collector runs every
 few hundred new container objects and now and then walks all of them (≈40 ms a full pass on that heap, measured),
-while almost none are garbage (≈500 of ≈83,000 after `import mcp`). Pausing it for the start saves ≈15% of a cold
-start (`bench/cold_start.py`). At the end, `gc.freeze()` moves what the start built to the permanent generation: the
-few cycles left are never freed (a few hundred objects), and collections during warm requests no longer walk the SDK.
+while almost none are garbage (≈500 of ≈83,000 after `import mcp`). Pausing it for the start saves ≈12% of a cold
+start (`bench/cold_start.py`, (c) against (c')). At the end, `gc.freeze()` moves what the start built to the permanent
+generation: the few cycles left are never freed (a few hundred objects), and collections during warm requests no
+longer walk the SDK.
 """
 
 from __future__ import annotations
