@@ -9,7 +9,7 @@ from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
 
 from chalicelib.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
 from chalicelib.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
-from chalicelib.auth.protected_resource import bearer_challenge, public_base_url, resource_url
+from chalicelib.auth.protected_resource import bearer_challenge, invalid_host_reply, public_base_url, resource_url
 from chalicelib.bridge.exchange import HttpReply, HttpRequest, jsonrpc_error_reply
 from chalicelib.bridge.hooks import AuthDecision
 from chalicelib.settings import Settings
@@ -42,7 +42,7 @@ class OAuthAuthorizer:
     def authorize(self, request: HttpRequest) -> AuthDecision:
         base_url = public_base_url(request, self.settings.public_url)
         if base_url is None:
-            return AuthDecision(refusal=jsonrpc_error_reply(400, INVALID_REQUEST, "Bad Request: invalid Host header"))
+            return AuthDecision(refusal=invalid_host_reply())
         token = bearer_token(request.header("authorization"))
         if token is None:
             return AuthDecision(refusal=self._unauthorized(base_url, "an access token is required"))

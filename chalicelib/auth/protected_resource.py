@@ -45,6 +45,11 @@ def public_base_url(request: HttpRequest, configured: str | None) -> str | None:
     return f"{scheme}://{host}{request.path_prefix}"
 
 
+def invalid_host_reply() -> HttpReply:
+    """The answer when `public_base_url` is None: no URL of this server can be built from the request."""
+    return jsonrpc_error_reply(400, INVALID_REQUEST, "Bad Request: invalid Host header")
+
+
 def resource_url(base_url: str) -> str:
     return base_url + ENDPOINT_PATH
 
@@ -99,7 +104,7 @@ def metadata_reply(request: HttpRequest, settings: Settings) -> HttpReply:
         return jsonrpc_error_reply(404, INVALID_REQUEST, "Not Found: this server does not use OAuth")
     base_url = public_base_url(request, settings.public_url)
     if base_url is None:
-        return jsonrpc_error_reply(400, INVALID_REQUEST, "Bad Request: invalid Host header")
+        return invalid_host_reply()
     document = protected_resource_metadata(base_url, settings.oauth_issuer, settings.oauth_scopes)
     headers = {
         "Content-Type": JSON_CONTENT_TYPE,
