@@ -14,6 +14,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import PromptReference, ResourceTemplateReference
 
 from chalicelib.mcp_server import build_fitness_server
+from chalicelib.mcp_server.catalogue import FitnessCatalogue
 from tests.support.tool_examples import TOOL_ARGUMENTS, TOOL_EXAMPLES
 
 # Claude truncates a tool result above 150 000 characters; ours must stay far below.
@@ -21,8 +22,11 @@ RESULT_SIZE_LIMIT = 150_000
 
 
 def with_client(action: Callable[[Client], Awaitable[Any]]) -> Any:
+    server = build_fitness_server()
+    FitnessCatalogue(server).ensure_registered()
+
     async def run() -> Any:
-        async with Client(build_fitness_server(), mode="legacy") as client:
+        async with Client(server, mode="legacy") as client:
             return await action(client)
 
     return asyncio.run(run())

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from chalicelib.bridge import HttpRequest
-from chalicelib.mcp_server.catalogue import catalogue_needed_for
-from chalicelib.service import FitnessService, jsonrpc_method
+from chalicelib.mcp_server.catalogue import catalogue_needed_for, jsonrpc_method
+from chalicelib.service import FitnessService
 from tests.conftest import (
     encode,
     handshake_headers,

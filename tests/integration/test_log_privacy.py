@@ -26,7 +26,7 @@ def distinctive(arguments: dict) -> tuple[dict, list[str]]:
 
 
 def test_calling_every_tool_and_failing_some_leaves_no_argument_value_in_any_log(capfd, caplog):
-    service = observed_service(known_tools=tuple(TOOL_EXAMPLES))
+    service = observed_service()
     markers: list[str] = []
     with caplog.at_level(logging.DEBUG):
         for name, (arguments, _) in TOOL_EXAMPLES.items():
@@ -47,7 +47,7 @@ def test_calling_every_tool_and_failing_some_leaves_no_argument_value_in_any_log
 
 
 def test_with_oauth_neither_the_token_nor_the_subject_nor_any_argument_reaches_a_log(capfd, caplog):
-    service = observed_service(authorizer=oauth_authorizer(), known_tools=tuple(TOOL_EXAMPLES))
+    service = observed_service(authorizer=oauth_authorizer())
     subject = "athlete-7f3e9c21"
     token = ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope=REQUIRED_SCOPE, sub=subject))
     refused = [tampered(token, sub="intruder-5d1a"), ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope="profile"))]
