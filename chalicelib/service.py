@@ -50,10 +50,11 @@ class FitnessService:
 
     @property
     def card(self) -> dict[str, Any]:
-        """The server card for `GET /`, built on first use: the catalogue is fixed once registered."""
+        """The server card for `GET /`, built on first use from the tool catalogue."""
         if self._card is None:
-            self.catalogue.ensure_registered()
-            self._card = self.bridge.run(server_card(self.server, self.settings.auth_mode))
+            from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES  # imports the domain: not at container start
+
+            self._card = server_card(self.server, TOOL_NAMES, self.settings.auth_mode)
         return self._card
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
@@ -93,6 +94,7 @@ def build_service(
     atexit.register(bridge.close)
     service = FitnessService(settings, server, catalogue, bridge)
     if settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
+        catalogue.ensure_registered()
         _ = service.card
     return service
 

@@ -60,11 +60,12 @@ class FitnessCatalogue:
                 return
             # The domain and the registration modules are imported here, not at container start.
             from chalicelib.mcp_server import prompts, resources, tools
+            from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
 
             tools.register(self.server)
             resources.register(self.server)
             prompts.register(self.server)
-            self._tool_names = frozenset(tools.TOOLS)
+            self._tool_names = frozenset(TOOL_NAMES)
             self._registered = True
 
     def before_sdk(self, request: HttpRequest) -> None:
