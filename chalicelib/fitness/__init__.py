@@ -7,21 +7,6 @@ formula and the publications it comes from.
 
 from __future__ import annotations
 
-from chalicelib.fitness.aerobic import (
-    CooperResult,
-    HeartRateRatioResult,
-    PaceConversion,
-    RaceTimePrediction,
-    RockportResult,
-    TrainingPaces,
-    VdotResult,
-    calculate_vdot,
-    convert_pace,
-    estimate_vo2_max_cooper,
-    estimate_vo2_max_heart_rate_ratio,
-    estimate_vo2_max_rockport,
-    predict_race_time,
-)
 from chalicelib.fitness.body import (
     BmiResult,
     IdealBodyWeightByFormula,
@@ -65,6 +50,15 @@ from chalicelib.fitness.heart import (
     estimate_max_heart_rate,
 )
 from chalicelib.fitness.results import FitnessResult
+from chalicelib.fitness.running import (
+    PaceConversion,
+    RaceTimePrediction,
+    TrainingPaces,
+    VdotResult,
+    calculate_vdot,
+    convert_pace,
+    predict_race_time,
+)
 from chalicelib.fitness.strength import (
     OneRepMaxByFormula,
     OneRepMaxResult,
@@ -74,6 +68,14 @@ from chalicelib.fitness.strength import (
     estimate_one_rep_max,
 )
 from chalicelib.fitness.units import SEXES, Sex
+from chalicelib.fitness.vo2_max import (
+    CooperResult,
+    HeartRateRatioResult,
+    RockportResult,
+    estimate_vo2_max_cooper,
+    estimate_vo2_max_heart_rate_ratio,
+    estimate_vo2_max_rockport,
+)
 
 __all__ = [
     "ACTIVITY_FACTORS",

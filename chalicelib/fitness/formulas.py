@@ -5,12 +5,12 @@ These are facts for the MCP layer to publish (the `fitness://formulas` resources
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from chalicelib.fitness.results import FrozenModel
 
 
-class FormulaRecord(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class FormulaRecord(FrozenModel):
     formula: str = Field(description="The formula in plain text, with units.")
     citations: tuple[str, ...] = Field(description="Published sources of the formula and of any norm table.")
 

@@ -17,7 +17,7 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from chalicelib import fitness
-from chalicelib.fitness import aerobic, body, heart, strength, units
+from chalicelib.fitness import body, heart, running, strength, units, vo2_max
 from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Bounds, Sex
@@ -34,7 +34,7 @@ SexArgument = Annotated[Sex, Field(description='"male" or "female".')]
 Duration = Annotated[float | str, Field(description='Seconds as a number, or "h:mm:ss" / "mm:ss".')]
 DurationMinutes = Annotated[float | str, Field(description='Minutes as a number, or "h:mm:ss" / "mm:ss".')]
 Age = Annotated[float, within(units.AGE_YEARS, "Age in years")]
-NormedAge = Annotated[float, within(aerobic.NORMED_AGE_YEARS, "Age in years (the norm tables start at 13)")]
+NormedAge = Annotated[float, within(vo2_max.NORMED_AGE_YEARS, "Age in years (the norm tables start at 13)")]
 BodyWeight = Annotated[float, within(units.BODY_WEIGHT_KG, "Body weight in kilograms")]
 Height = Annotated[float, within(units.HEIGHT_CM, "Height in centimetres")]
 MaxHeartRate = Annotated[float, within(units.MAX_HEART_RATE_BPM, "Maximum heart rate in beats per minute")]
@@ -65,7 +65,7 @@ def annotations_for(tool: CatalogueTool) -> ToolAnnotations:
 
 
 async def estimate_vo2_max_cooper(
-    distance_m: Annotated[float, within(aerobic.COOPER_DISTANCE_M, "Distance covered in 12 minutes, metres")],
+    distance_m: Annotated[float, within(vo2_max.COOPER_DISTANCE_M, "Distance covered in 12 minutes, metres")],
     age: NormedAge,
     sex: SexArgument,
 ) -> Annotated[CallToolResult, fitness.CooperResult]:
@@ -78,7 +78,7 @@ async def estimate_vo2_max_rockport(
     sex: SexArgument,
     time_s: Annotated[float | str, Field(description='Time to walk 1 mile: seconds, or "mm:ss" (6–40 min).')],
     heart_rate_bpm: Annotated[
-        float, within(aerobic.ROCKPORT_HEART_RATE_BPM, "Heart rate at the end of the walk, beats per minute")
+        float, within(vo2_max.ROCKPORT_HEART_RATE_BPM, "Heart rate at the end of the walk, beats per minute")
     ],
 ) -> Annotated[CallToolResult, fitness.RockportResult]:
     return answer(fitness.estimate_vo2_max_rockport(weight_kg, age, sex, time_s, heart_rate_bpm))
@@ -91,17 +91,17 @@ async def estimate_vo2_max_heart_rate_ratio(
 
 
 async def calculate_vdot(
-    distance_m: Annotated[float, within(aerobic.VDOT_DISTANCE_M, "Race distance, metres")],
+    distance_m: Annotated[float, within(running.VDOT_DISTANCE_M, "Race distance, metres")],
     time_s: Duration,
 ) -> Annotated[CallToolResult, fitness.VdotResult]:
     return answer(fitness.calculate_vdot(distance_m, time_s))
 
 
 async def predict_race_time(
-    distance_m: Annotated[float, within(aerobic.RACE_DISTANCE_M, "Distance of the race already run, metres")],
+    distance_m: Annotated[float, within(running.RACE_DISTANCE_M, "Distance of the race already run, metres")],
     time_s: Duration,
-    target_distance_m: Annotated[float, within(aerobic.RACE_DISTANCE_M, "Distance to predict a time for, metres")],
-    exponent: Annotated[float, within(aerobic.RIEGEL_EXPONENT, "Riegel fatigue exponent")] = 1.06,
+    target_distance_m: Annotated[float, within(running.RACE_DISTANCE_M, "Distance to predict a time for, metres")],
+    exponent: Annotated[float, within(running.RIEGEL_EXPONENT, "Riegel fatigue exponent")] = 1.06,
 ) -> Annotated[CallToolResult, fitness.RaceTimePrediction]:
     return answer(fitness.predict_race_time(distance_m, time_s, target_distance_m, exponent))
 
