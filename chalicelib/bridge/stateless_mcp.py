@@ -45,7 +45,14 @@ _CANONICAL_HEADER_NAMES = {"www-authenticate": "WWW-Authenticate", "mcp-session-
 class StreamableHTTPServer(Protocol):
     """What the bridge needs of a server: `MCPServer` and the SDK's low-level `Server` both qualify."""
 
-    def streamable_http_app(self, **options: Any) -> Any: ...
+    def streamable_http_app(
+        self,
+        *,
+        stateless_http: bool = ...,
+        json_response: bool = ...,
+        max_request_body_size: int = ...,
+        transport_security: TransportSecuritySettings | None = ...,
+    ) -> Any: ...
 
     @property
     def session_manager(self) -> StreamableHTTPSessionManager: ...

@@ -3,6 +3,8 @@ norm tables that rate the result."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pydantic import Field
 
 from chalicelib.fitness.durations import parse_duration_s
@@ -24,6 +26,8 @@ from chalicelib.fitness.units import (
     Sex,
     round_half_up,
 )
+
+Thresholds = TypeVar("Thresholds")
 
 # The norm tables below start at 13 years.
 NORMED_AGE_YEARS = Bounds(13, 100, "years")
@@ -92,7 +96,7 @@ ROCKPORT_TIME_S = Bounds(360, 2400, "s")
 ROCKPORT_HEART_RATE_BPM = Bounds(40, 220, "bpm")
 
 
-def _age_band(age: float, bands: tuple[tuple[int, int, object], ...]) -> tuple[str, object]:
+def _age_band(age: float, bands: tuple[tuple[int, int, Thresholds], ...]) -> tuple[str, Thresholds]:
     whole_years = int(age)
     for low, high, thresholds in bands:
         if low <= whole_years <= high:
