@@ -3,8 +3,8 @@ vs. built per request.
 
 All variants answer the same API Gateway proxy event through `app(event, context)` of a Chalice app with the same
 route, edge rules and request observer; they differ only in how the SDK's stateless handling is obtained:
-  once per container  the service `app.py` serves, built by the same `build_service`: session manager, task group
-                      and event loop built once.
+  once per container  the fitness Blueprint `app.py` registers, its endpoint built by the same `build_service`:
+                      session manager, task group and event loop built once.
   per request         a new session manager (and its task group and server lifespan) for every request, on the
                       container's loop.
   per request + loop  the same plus a new event loop per request (`asyncio.run` in the handler), as a handler that
@@ -31,13 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_gateway_events import LambdaContext, proxy_event
 from chalice import Chalice, Response
 
-from chalicelib.bridge import StatelessMCPBridge
-from chalicelib.bridge.chalice_adapter import chalice_response, http_request_from_chalice
+from chalice_mcp.blueprint import endpoint_blueprint
+from chalice_mcp.bridge import StatelessMCPBridge
+from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_from_chalice
+from chalice_mcp.endpoint import MCPEndpoint, build_bridge
+from chalice_mcp.observability import RequestObserver
+from chalice_mcp.settings import Settings
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.catalogue import FitnessCatalogue
-from chalicelib.observability import RequestObserver
-from chalicelib.service import FitnessService, build_bridge, build_service
-from chalicelib.settings import Settings
+from chalicelib.service import build_service
 
 CALL = {
     "jsonrpc": "2.0",
@@ -92,9 +94,22 @@ class SessionManagerPerRequest:
 SETTINGS = Settings.from_environment({})
 
 
-def shipped_service() -> FitnessService:
-    """The service app.py serves, built by the same function; its log and metrics go to memory, not the terminal."""
-    return build_service(SETTINGS, log_stream=io.StringIO(), metrics_stream=io.StringIO(), service_name="bench-shipped")
+def shipped_app() -> tuple[Chalice, MCPEndpoint]:
+    """The app as app.py builds it: the fitness endpoint's Blueprint, built by the same function; its log and metrics
+    go to memory, not the terminal."""
+    app = Chalice(app_name="bench-shipped", configure_logs=False)
+    blueprint = endpoint_blueprint(
+        SETTINGS,
+        lambda settings, endpoint_path: build_service(
+            settings,
+            endpoint_path=endpoint_path,
+            log_stream=io.StringIO(),
+            metrics_stream=io.StringIO(),
+            service_name="bench-shipped",
+        ),
+    )
+    app.register_blueprint(blueprint)
+    return app, blueprint.endpoint
 
 
 def per_request_app(server: Any, known_tools: Container[str]) -> Chalice:
@@ -126,15 +141,14 @@ def median_ms(samples: list[float]) -> float:
 def main(rounds: int = 2000) -> None:
     context = LambdaContext()
     event = proxy_event(CALL, {"Mcp-Protocol-Version": "2025-11-25"})
-    service = shipped_service()
-    shipped = chalice_app_for(service.bridge)
+    shipped, service = shipped_app()
     variants: dict[str, Callable[[], dict]] = {
         "built once per container": lambda: shipped(event, context),
         "built per request": lambda: per_request(event, context),
         "built per request + event loop": lambda: per_request_and_loop(event, context),
     }
-    per_request = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=False), service.catalogue)
-    per_request_and_loop = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=True), service.catalogue)
+    per_request = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=False), service.tool_names)
+    per_request_and_loop = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=True), service.tool_names)
     for name, answer in variants.items():
         reply = answer()
         assert reply["statusCode"] == 200 and '"isError":false' in reply["body"], (name, reply)

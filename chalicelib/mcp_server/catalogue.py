@@ -1,78 +1,25 @@
-"""The catalogue (tools, resources, prompts) registered on the server at its first need, once per container.
-
-A cold container's first request is usually `initialize` (or `server/discover`), which needs the server's identity
-and capabilities but not the tool schemas: building those (pydantic models and JSON Schemas) and importing the
-domain is a large share of a cold start. Where the start is not on a caller's clock — a SnapStart snapshot or
-provisioned concurrency — the service registers everything at init instead.
-"""
+"""The fitness catalogue (tools, resources, prompts) and its registration, handed to a `LazyCatalogue`: registered on
+the server at its first need, once per container (see `chalice_mcp.lazy_catalogue`)."""
 
 from __future__ import annotations
 
-import json
-import threading
-
 from mcp.server import MCPServer
 
-from chalicelib.bridge.exchange import HttpRequest
-
-# Methods answered from the server's identity and capabilities alone; every other request gets the catalogue first.
-ANSWERED_WITHOUT_CATALOGUE = frozenset({"initialize", "ping", "server/discover"})
+from chalice_mcp.lazy_catalogue import LazyCatalogue
 
 
-def catalogue_needed_for(method: str | None) -> bool:
-    """Whether answering a JSON-RPC `method` may need the catalogue; unknown or unreadable methods are assumed to."""
-    if method is None:
-        return True
-    return method not in ANSWERED_WITHOUT_CATALOGUE and not method.startswith("notifications/")
+def register_catalogue(server: MCPServer) -> None:
+    """Every fitness tool, resource and prompt; the domain and the registration modules are imported here, not at
+    container start."""
+    from chalicelib.mcp_server import prompts, resources, tools
+
+    tools.register(server)
+    resources.register(server)
+    prompts.register(server)
 
 
-def jsonrpc_method(request: HttpRequest) -> str | None:
-    """The JSON-RPC method a POST asks for: its `Mcp-Method` header (2026-07-28), else the body's `method`."""
-    if named := request.header("mcp-method"):
-        return named
-    try:
-        message = json.loads(request.body)
-    except (ValueError, RecursionError):
-        # Not JSON, not UTF-8, or nested past Python's recursion limit: the SDK answers it with an error.
-        return None
-    method = message.get("method") if isinstance(message, dict) else None
-    return method if isinstance(method, str) else None
-
-
-class FitnessCatalogue:
-    """Registers the catalogue on `server` exactly once, from any thread; a `Container` of the tool names."""
+class FitnessCatalogue(LazyCatalogue):
+    """The fitness server's lazy catalogue."""
 
     def __init__(self, server: MCPServer) -> None:
-        self.server = server
-        self._lock = threading.Lock()
-        self._tool_names: frozenset[str] = frozenset()
-        self._registered = False
-
-    @property
-    def registered(self) -> bool:
-        return self._registered
-
-    def ensure_registered(self) -> None:
-        if self._registered:
-            return
-        with self._lock:
-            if self._registered:
-                return
-            # The domain and the registration modules are imported here, not at container start.
-            from chalicelib.mcp_server import prompts, resources, tools
-            from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
-
-            tools.register(self.server)
-            resources.register(self.server)
-            prompts.register(self.server)
-            self._tool_names = frozenset(TOOL_NAMES)
-            self._registered = True
-
-    def before_sdk(self, request: HttpRequest) -> None:
-        """The bridge's hook: register before the SDK answers a request that may need the catalogue."""
-        # Once registered, a warm request does not even read its method.
-        if not self._registered and catalogue_needed_for(jsonrpc_method(request)):
-            self.ensure_registered()
-
-    def __contains__(self, tool_name: object) -> bool:
-        return tool_name in self._tool_names
+        super().__init__(server, register_catalogue)

@@ -6,9 +6,9 @@ import json
 
 from mcp.server import MCPServer
 
-from chalicelib.bridge import HttpRequest, StatelessMCPBridge
-from chalicelib.service import build_bridge
-from chalicelib.settings import Settings
+from chalice_mcp.bridge import HttpRequest, StatelessMCPBridge
+from chalice_mcp.endpoint import build_bridge
+from chalice_mcp.settings import Settings
 from tests.conftest import encode, initialize_body
 
 

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from mcp.server import MCPServer
 
-from chalicelib.bridge import HttpRequest, StatelessMCPBridge
-from chalicelib.bridge.edge import EdgeRules, OriginPolicy
+from chalice_mcp.bridge import HttpRequest, StatelessMCPBridge
+from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
 from tests.conftest import encode, request_body
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}

@@ -19,9 +19,9 @@ print(json.dumps({
     "collector_enabled": gc.isenabled(),
     "frozen_objects": gc.get_freeze_count(),
     "jwt": "jwt" in sys.modules,
-    "authorizer": type(app.service.bridge.authorizer).__name__,
+    "authorizer": type(app.mcp.endpoint.bridge.authorizer).__name__,
     "domain": "chalicelib.fitness" in sys.modules,
-    "catalogue": app.service.catalogue.registered,
+    "catalogue": app.mcp.endpoint.catalogue.registered,
 }))
 """
 

@@ -8,10 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from chalicelib.bridge import HttpRequest
-from chalicelib.mcp_server.catalogue import catalogue_needed_for, jsonrpc_method
+from chalice_mcp.bridge import HttpRequest
+from chalice_mcp.endpoint import MCPEndpoint
+from chalice_mcp.lazy_catalogue import catalogue_needed_for, jsonrpc_method
+from chalice_mcp.settings import Settings
 from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
-from chalicelib.service import FitnessService
+from chalicelib.service import build_service
 from tests.conftest import (
     encode,
     handshake_headers,
@@ -23,14 +25,14 @@ from tests.conftest import (
 
 
 @pytest.fixture
-def fresh_service(monkeypatch) -> FitnessService:
+def fresh_service(monkeypatch) -> MCPEndpoint:
     monkeypatch.delenv("AWS_LAMBDA_INITIALIZATION_TYPE", raising=False)
     monkeypatch.setenv("MCP_AUTH", "none")
     # Closed at interpreter exit, as in a container.
-    return FitnessService.from_environment()
+    return build_service(Settings.from_environment())
 
 
-def post(service: FitnessService, body: object, headers: dict[str, str]) -> dict:
+def post(service: MCPEndpoint, body: object, headers: dict[str, str]) -> dict:
     lowered = {name.lower(): value for name, value in headers.items()}
     reply = service.bridge.handle(HttpRequest("POST", "/mcp", lowered, encode(body).encode()))
     assert reply.status == 200, reply.body

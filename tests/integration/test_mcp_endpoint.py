@@ -86,11 +86,12 @@ def test_modern_request_whose_mcp_name_header_disagrees_with_the_body_is_refused
 
 
 def test_a_request_answered_by_a_second_container_needs_nothing_from_the_first(http):
-    from chalicelib.service import FitnessService
+    from chalice_mcp.settings import Settings
+    from chalicelib.service import build_service
 
     assert post(http, initialize_body()).status_code == 200
-    second_container = FitnessService.from_environment()
-    from chalicelib.bridge import HttpRequest
+    second_container = build_service(Settings.from_environment())
+    from chalice_mcp.bridge import HttpRequest
 
     reply = second_container.bridge.handle(
         HttpRequest(

@@ -13,9 +13,10 @@ from mcp.server import MCPServer
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context
 
-from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
-from chalicelib.bridge import HttpRequest
-from chalicelib.service import FitnessService, build_bridge, build_service
+from chalice_mcp.auth.oauth_authorizer import OAuthAuthorizer
+from chalice_mcp.bridge import HttpRequest
+from chalice_mcp.endpoint import MCPEndpoint, build_bridge
+from chalicelib.service import build_service
 from tests.conftest import encode, initialize_body, request_body
 from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer, oauth_settings
 from tests.support.signing_keys import claims_for
@@ -33,7 +34,7 @@ def oauth_service():
     return build_service(oauth_settings(), authorizer=oauth_authorizer())
 
 
-def call(service: FitnessService, body: object, authorization: str | None = None):
+def call(service: MCPEndpoint, body: object, authorization: str | None = None):
     headers = dict(HEADERS)
     if authorization is not None:
         headers["authorization"] = authorization
@@ -140,7 +141,7 @@ def test_any_authorization_header_gets_401_never_a_crash(oauth_service, authoriz
 def test_the_chalice_routes_serve_the_metadata_with_the_stage_in_the_url(monkeypatch, chalice_app):
     import app as app_module
 
-    monkeypatch.setattr(app_module.service, "settings", oauth_settings(MCP_PUBLIC_URL=""))
+    monkeypatch.setattr(app_module.mcp.endpoint, "settings", oauth_settings(MCP_PUBLIC_URL=""))
     with Client(chalice_app) as client:
         response = client.http.get("/.well-known/oauth-protected-resource/mcp", headers={"Host": "127.0.0.1:8000"})
     assert response.status_code == 200

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from chalicelib.bridge.exchange import jsonrpc_error_reply
-from chalicelib.bridge.hooks import AuthDecision
+from chalice_mcp.bridge.exchange import jsonrpc_error_reply
+from chalice_mcp.bridge.hooks import AuthDecision
 from tests.conftest import initialize_body, modern_headers, modern_request, request_body
 from tests.support.observed_service import observed_service
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from chalicelib.auth.access_tokens import AccessTokenValidator, TokenRules
-from chalicelib.auth.issuer_keys import IssuerKeys
-from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
-from chalicelib.settings import Settings
+from chalice_mcp.auth.access_tokens import AccessTokenValidator, TokenRules
+from chalice_mcp.auth.issuer_keys import IssuerKeys
+from chalice_mcp.auth.oauth_authorizer import OAuthAuthorizer
+from chalice_mcp.settings import Settings
 from tests.support.signing_keys import SigningKey
 
 ISSUER = "https://issuer.example"

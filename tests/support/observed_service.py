@@ -8,10 +8,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.bridge import HttpReply, HttpRequest, StatelessMCPBridge
-from chalicelib.bridge.hooks import Authorizer
+from chalice_mcp.bridge import HttpReply, HttpRequest, StatelessMCPBridge
+from chalice_mcp.bridge.hooks import Authorizer
+from chalice_mcp.settings import Settings
 from chalicelib.service import build_service
-from chalicelib.settings import Settings
 
 
 @dataclass

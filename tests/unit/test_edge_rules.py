@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from chalicelib.bridge.edge import EdgeRules, OriginPolicy, accepts
-from chalicelib.bridge.exchange import HttpRequest
+from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy, accepts
+from chalice_mcp.bridge.exchange import HttpRequest
 
 
 @pytest.mark.parametrize(

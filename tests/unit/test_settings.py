@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.settings import DEFAULT_ALLOWED_ORIGINS, DEFAULT_MAX_BODY_BYTES, Settings, SettingsError
+from chalice_mcp.settings import DEFAULT_ALLOWED_ORIGINS, DEFAULT_MAX_BODY_BYTES, Settings, SettingsError
 
 
 def test_defaults_allow_local_browser_origins_and_one_mebibyte_bodies():

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from chalicelib.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
-from chalicelib.auth.issuer_keys import IssuerKeys
+from chalice_mcp.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
+from chalice_mcp.auth.issuer_keys import IssuerKeys
 from tests.support.signing_keys import (
     SigningKey,
     claims_for,

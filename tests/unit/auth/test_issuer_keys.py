@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from chalicelib.auth.issuer_keys import (
+from chalice_mcp.auth.issuer_keys import (
     FAILED_FETCH_BACKOFF_SECONDS,
     UNKNOWN_KEY_REFRESH_SECONDS,
     IssuerKeys,

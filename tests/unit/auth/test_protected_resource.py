@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.auth.oauth_authorizer import bearer_token
-from chalicelib.auth.protected_resource import bearer_challenge, protected_resource_metadata, public_base_url
-from chalicelib.bridge.exchange import HttpRequest
+from chalice_mcp.auth.oauth_authorizer import bearer_token
+from chalice_mcp.auth.protected_resource import bearer_challenge, protected_resource_metadata, public_base_url
+from chalice_mcp.bridge.exchange import HttpRequest
 
 
 def request(path_prefix: str = "", **headers: str) -> HttpRequest:

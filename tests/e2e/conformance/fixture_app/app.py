@@ -16,9 +16,9 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.append(str(PROJECT_ROOT))
 
 # Imported only once the project root is on sys.path: the bridge under test is the project's own.
-from chalicelib.bridge.chalice_adapter import chalice_response, http_request_from_chalice  # noqa: E402
+from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_from_chalice  # noqa: E402
+from chalice_mcp.settings import Settings  # noqa: E402
 from chalicelib.service import build_bridge  # noqa: E402
-from chalicelib.settings import Settings  # noqa: E402
 
 app = Chalice(app_name="mcp-conformance-fixture")
 

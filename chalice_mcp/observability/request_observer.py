@@ -16,10 +16,9 @@ from typing import IO
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
-from chalicelib.bridge.hooks import HandledRequest
-from chalicelib.observability.request_facts import facts_of, hashed_subject
+from chalice_mcp.bridge.hooks import HandledRequest
+from chalice_mcp.observability.request_facts import facts_of, hashed_subject
 
-SERVICE_NAME = "fitness-mcp"
 UNKNOWN_TOOL = "(unknown)"
 
 # The SDK logs a failed tool call's message at INFO, and that message may quote an argument value.
@@ -39,11 +38,11 @@ class RequestObserver:
         self,
         *,
         log_level: str = "INFO",
-        metrics_namespace: str = "FitnessMCP",
+        metrics_namespace: str = "MCP",
         known_tools: Container[str] = frozenset(),
         log_stream: IO[str] | None = None,
         metrics_stream: IO[str] | None = None,
-        service_name: str = SERVICE_NAME,
+        service_name: str = "mcp",
     ) -> None:
         # Powertools keeps one logger per service name; a test that wants its own stream gives its own name.
         self.service_name = service_name

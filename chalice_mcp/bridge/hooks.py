@@ -8,7 +8,7 @@ from typing import Literal, Protocol
 
 from mcp.server.auth.provider import AccessToken
 
-from chalicelib.bridge.exchange import HttpReply, HttpRequest
+from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from mcp_types import INVALID_REQUEST
 
-from chalicelib.bridge.exchange import JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, HttpReply, HttpRequest, jsonrpc_error_reply
+from chalice_mcp.bridge.exchange import JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, HttpReply, HttpRequest, jsonrpc_error_reply
 
 ALLOWED_METHODS = "POST"
 

@@ -22,16 +22,16 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import INTERNAL_ERROR
 from starlette.types import ASGIApp, Message
 
-from chalicelib.bridge.edge import EdgeRules, accepts
-from chalicelib.bridge.event_loop import ContainerEventLoop
-from chalicelib.bridge.exchange import (
+from chalice_mcp.bridge.edge import EdgeRules, accepts
+from chalice_mcp.bridge.event_loop import ContainerEventLoop
+from chalice_mcp.bridge.exchange import (
     JSON_CONTENT_TYPE,
     SSE_CONTENT_TYPE,
     HttpReply,
     HttpRequest,
     jsonrpc_error_reply,
 )
-from chalicelib.bridge.hooks import AllowEveryone, AnsweredBy, Authorizer, HandledRequest, Observer
+from chalice_mcp.bridge.hooks import AllowEveryone, AnsweredBy, Authorizer, HandledRequest, Observer
 
 logger = logging.getLogger(__name__)
 

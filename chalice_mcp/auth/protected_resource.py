@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from mcp.shared.auth import ProtectedResourceMetadata
 from mcp_types import INVALID_REQUEST
 
-from chalicelib.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest, jsonrpc_error_reply
-from chalicelib.settings import Settings
+from chalice_mcp.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest, jsonrpc_error_reply
+from chalice_mcp.settings import Settings
 
 ENDPOINT_PATH = "/mcp"
 METADATA_PATH = "/.well-known/oauth-protected-resource"

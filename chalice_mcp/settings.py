@@ -40,7 +40,9 @@ class Settings(BaseModel):
     request_timeout_seconds: float = Field(default=DEFAULT_REQUEST_TIMEOUT_SECONDS, gt=0)
     auth_mode: Literal["none", "oauth"] = "none"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    metrics_namespace: str = Field(default="FitnessMCP", min_length=1, max_length=255)
+    metrics_namespace: str | None = Field(
+        default=None, min_length=1, max_length=255, description="CloudWatch namespace; else the app's own default."
+    )
     oauth_issuer: str | None = Field(default=None, description="The authorization server; required with oauth.")
     oauth_jwks_url: str | None = Field(default=None, description="Else discovered from the issuer's metadata.")
     oauth_audience: str | None = Field(default=None, description="Else this server's resource URL, `<base>/mcp`.")

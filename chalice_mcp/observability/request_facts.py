@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
-from chalicelib.bridge.hooks import HandledRequest
+from chalice_mcp.bridge.hooks import HandledRequest
 
 Outcome = Literal["ok", "tool_error", "protocol_error", "auth_refused"]
 

@@ -17,7 +17,7 @@ import jwt
 from jwt.exceptions import ExpiredSignatureError, ImmatureSignatureError, InvalidIssuerError, PyJWTError
 from mcp.server.auth.provider import AccessToken
 
-from chalicelib.auth.issuer_keys import IssuerKeys
+from chalice_mcp.auth.issuer_keys import IssuerKeys
 
 # RFC 8725 §3.1: a fixed list, chosen by the server, never by the token. Key types say which key each one needs.
 ALLOWED_ALGORITHMS = {

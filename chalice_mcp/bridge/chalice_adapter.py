@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from chalice.app import Chalice, Response
 
-from chalicelib.bridge.exchange import HttpReply, HttpRequest
+from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 
 
 def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:

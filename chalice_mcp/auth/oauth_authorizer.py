@@ -7,12 +7,12 @@ import logging
 
 from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
 
-from chalicelib.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
-from chalicelib.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
-from chalicelib.auth.protected_resource import bearer_challenge, invalid_host_reply, public_base_url, resource_url
-from chalicelib.bridge.exchange import HttpReply, HttpRequest, jsonrpc_error_reply
-from chalicelib.bridge.hooks import AuthDecision
-from chalicelib.settings import Settings
+from chalice_mcp.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
+from chalice_mcp.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
+from chalice_mcp.auth.protected_resource import bearer_challenge, invalid_host_reply, public_base_url, resource_url
+from chalice_mcp.bridge.exchange import HttpReply, HttpRequest, jsonrpc_error_reply
+from chalice_mcp.bridge.hooks import AuthDecision
+from chalice_mcp.settings import Settings
 
 logger = logging.getLogger(__name__)
 

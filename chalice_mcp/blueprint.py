@@ -1,0 +1,157 @@
+"""A Chalice Blueprint that gives any Chalice app an MCP endpoint:
+
+    app.register_blueprint(mcp_blueprint(server), url_prefix="/tools")
+
+Its routes, all under the prefix: `POST /mcp` (with API Gateway's key check when MCP_API_KEY_REQUIRED is true), the
+405s and the CORS preflight on `/mcp`, the OAuth protected-resource metadata at `/.well-known/oauth-protected-resource`
+and `/.well-known/oauth-protected-resource/mcp`, and the server card at `/`. The prefix is part of every URL the
+endpoint names: its `resource`, the `resource_metadata` of a 401, and the card's endpoint.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import IO, Any
+
+from chalice.app import Blueprint, Chalice, Response
+from mcp.server import MCPServer
+
+from chalice_mcp.auth.protected_resource import ENDPOINT_PATH, METADATA_PATH
+from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_from_chalice
+from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
+from chalice_mcp.bridge.hooks import Authorizer
+from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUESTS, MCPEndpoint, build_endpoint
+from chalice_mcp.settings import Settings
+
+# Every method but POST is answered by the edge rules: 405, or the CORS preflight for OPTIONS.
+OTHER_METHODS = ["GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
+
+EndpointBuilder = Callable[[Settings, str], MCPEndpoint]
+"""Builds the endpoint from the settings (their public URL with the prefix) and the endpoint's path under the app."""
+
+
+class MCPBlueprint(Blueprint):
+    """The endpoint's routes; the endpoint itself is built when the blueprint is registered (its URL prefix is known
+    only then), or at the first request that needs it when `eager` is false."""
+
+    def __init__(self, import_name: str, settings: Settings, build: EndpointBuilder, *, eager: bool = True) -> None:
+        super().__init__(import_name)
+        self.settings = settings
+        self._build = build
+        self._eager = eager or settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS
+        self._lock = threading.Lock()
+        self._endpoint: MCPEndpoint | None = None
+        self._registered_settings: Settings | None = None
+        self.url_prefix = ""
+
+    def register(self, app: Chalice, options: dict[str, Any]) -> None:
+        """Chalice's `app.register_blueprint(...)` calls this with the `url_prefix` it was given."""
+        if self._registered_settings is not None:
+            raise RuntimeError("an MCP blueprint serves one endpoint: register it with one app, once")
+        self.url_prefix = normalised_prefix(options.get("url_prefix"))
+        self._registered_settings = settings_under_prefix(self.settings, self.url_prefix)
+        super().register(app, options)
+        if self._eager:
+            _ = self.endpoint
+
+    @property
+    def endpoint(self) -> MCPEndpoint:
+        """The endpoint, built once; only a registered blueprint has one."""
+        if self._endpoint is None:
+            if self._registered_settings is None:
+                raise RuntimeError("register the MCP blueprint with an app first: app.register_blueprint(...)")
+            with self._lock:
+                if self._endpoint is None:
+                    self._endpoint = self._build(self._registered_settings, self.url_prefix + ENDPOINT_PATH)
+        return self._endpoint
+
+    def answer(self, path: str, respond: Callable[[MCPEndpoint, HttpRequest], HttpReply]) -> Response:
+        """The current request, as seen at `path` under the prefix, answered by `respond`."""
+        request = http_request_from_chalice(self.current_app, path)
+        return chalice_response(respond(self.endpoint, request))
+
+
+def mcp_blueprint(
+    server: MCPServer | Callable[[], MCPServer],
+    settings: Settings | None = None,
+    *,
+    register_catalogue: Callable[[MCPServer], None] | None = None,
+    service_name: str | None = None,
+    metrics_namespace: str = DEFAULT_METRICS_NAMESPACE,
+    authorizer: Authorizer | None = None,
+    log_stream: IO[str] | None = None,
+    metrics_stream: IO[str] | None = None,
+) -> MCPBlueprint:
+    """A Blueprint serving `server` at `/mcp` with every route an MCP endpoint needs.
+
+    `server` is an `MCPServer`, or a function that builds one: then it is built at the endpoint's first request
+    (at init under SnapStart or provisioned concurrency), so an app's other routes never pay for it.
+    `register_catalogue(server)` registers tools, resources and prompts at their first need (`LazyCatalogue`).
+    `settings` default to the `MCP_*` environment variables; the rest is passed to `build_endpoint`.
+    """
+    settings = settings if settings is not None else Settings.from_environment()
+
+    def build(endpoint_settings: Settings, endpoint_path: str) -> MCPEndpoint:
+        return build_endpoint(
+            server if isinstance(server, MCPServer) else server(),
+            endpoint_settings,
+            register_catalogue=register_catalogue,
+            service_name=service_name,
+            metrics_namespace=metrics_namespace,
+            endpoint_path=endpoint_path,
+            authorizer=authorizer,
+            log_stream=log_stream,
+            metrics_stream=metrics_stream,
+        )
+
+    return endpoint_blueprint(settings, build, eager=isinstance(server, MCPServer))
+
+
+def endpoint_blueprint(settings: Settings, build: EndpointBuilder, *, eager: bool = True) -> MCPBlueprint:
+    """The Blueprint's routes around an endpoint that `build` makes."""
+    blueprint = MCPBlueprint(__name__, settings, build, eager=eager)
+
+    # With MCP_API_KEY_REQUIRED=true API Gateway checks `x-api-key` against the stage's usage plans before Lambda
+    # runs. Only POST: browsers send no key on a CORS preflight, and the other methods are refused anyway.
+    @blueprint.route(ENDPOINT_PATH, methods=["POST"], content_types=["*/*"], api_key_required=settings.api_key_required)
+    def mcp_endpoint() -> Response:
+        return blueprint.answer(ENDPOINT_PATH, MCPEndpoint.handle)
+
+    @blueprint.route(ENDPOINT_PATH, methods=OTHER_METHODS, content_types=["*/*"])
+    def mcp_endpoint_other_methods() -> Response:
+        """405 for GET, DELETE, PUT and PATCH; the CORS preflight for OPTIONS."""
+        return blueprint.answer(ENDPOINT_PATH, MCPEndpoint.handle)
+
+    @blueprint.route(METADATA_PATH + ENDPOINT_PATH, methods=["GET"])
+    def mcp_protected_resource_metadata() -> Response:
+        return blueprint.answer(METADATA_PATH + ENDPOINT_PATH, MCPEndpoint.protected_resource_metadata)
+
+    @blueprint.route(METADATA_PATH, methods=["GET"])
+    def mcp_protected_resource_metadata_at_root() -> Response:
+        return blueprint.answer(METADATA_PATH, MCPEndpoint.protected_resource_metadata)
+
+    @blueprint.route("/", methods=["GET"])
+    def mcp_server_card() -> Response:
+        return blueprint.answer("/", _card_reply)
+
+    return blueprint
+
+
+def _card_reply(endpoint: MCPEndpoint, request: HttpRequest) -> HttpReply:
+    return endpoint.card_reply()
+
+
+def normalised_prefix(url_prefix: str | None) -> str:
+    """`/tools` for `tools`, `/tools/` or `/tools`; "" for none. Chalice joins the prefix and a route the same way."""
+    stripped = (url_prefix or "").strip("/")
+    return f"/{stripped}" if stripped else ""
+
+
+def settings_under_prefix(settings: Settings, url_prefix: str) -> Settings:
+    """The settings the endpoint under `url_prefix` sees: MCP_PUBLIC_URL names the app's base URL, so the endpoint's
+    own base (and with it the resource URL its tokens must name) is that URL plus the prefix. An explicit
+    MCP_OAUTH_AUDIENCE is the resource URL as it is."""
+    if not url_prefix or settings.public_url is None:
+        return settings
+    return settings.model_copy(update={"public_url": settings.public_url + url_prefix})

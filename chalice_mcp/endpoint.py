@@ -1,0 +1,190 @@
+"""One MCP endpoint, wired once per container through constructors: settings, the server and its optional lazy
+catalogue, the bridge that serves it, the authorizer the settings name, and the request log and metrics.
+
+`build_endpoint` is the one place this happens; the Blueprint (`chalice_mcp.blueprint`), the tests and the benches
+all build what they serve through it (or, for a bare bridge, `build_bridge`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import threading
+from collections.abc import Callable
+from typing import IO, Any
+
+from mcp.server import MCPServer
+
+from chalice_mcp.auth.protected_resource import ENDPOINT_PATH, metadata_reply
+from chalice_mcp.bridge import StatelessMCPBridge
+from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
+from chalice_mcp.bridge.event_loop import ContainerEventLoop
+from chalice_mcp.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest
+from chalice_mcp.bridge.hooks import Authorizer, Observer
+from chalice_mcp.bridge.stateless_mcp import StreamableHTTPServer
+from chalice_mcp.card import server_card
+from chalice_mcp.lazy_catalogue import LazyCatalogue
+from chalice_mcp.observability import RequestObserver, configure_library_logging
+from chalice_mcp.settings import Settings
+
+# Lambda's AWS_LAMBDA_INITIALIZATION_TYPE for an init that no caller waits for: SnapStart snapshots the container
+# after init, and provisioned concurrency starts it ahead of traffic. Then everything is built at init.
+INITS_AHEAD_OF_REQUESTS = frozenset({"snap-start", "provisioned-concurrency"})
+
+# The CloudWatch namespace of the metrics when neither MCP_METRICS_NAMESPACE nor the app names one.
+DEFAULT_METRICS_NAMESPACE = "MCP"
+
+
+class RegisteredToolNames:
+    """The names of the tools registered on a server, read once they are all there: the tool dimension of the
+    metrics takes only these, so a client inventing names cannot inflate metric cardinality."""
+
+    def __init__(self, server: MCPServer, event_loop: ContainerEventLoop, catalogue: LazyCatalogue | None) -> None:
+        self._server = server
+        self._event_loop = event_loop
+        self._catalogue = catalogue
+        self._lock = threading.Lock()
+        self._names: tuple[str, ...] | None = None
+
+    def names(self) -> tuple[str, ...]:
+        """Every tool name, in the order the server lists them; registers a lazy catalogue first."""
+        if self._names is None:
+            if self._catalogue is not None:
+                self._catalogue.ensure_registered()
+            with self._lock:
+                if self._names is None:
+                    tools = self._event_loop.run(self._server.list_tools())
+                    self._names = tuple(tool.name for tool in tools)
+        return self._names
+
+    def __contains__(self, name: object) -> bool:
+        # Before a lazy catalogue is registered no tool has been called, so nothing is worth listing yet.
+        if self._names is None and self._catalogue is not None and not self._catalogue.registered:
+            return False
+        return name in self.names()
+
+
+class MCPEndpoint:
+    """What the routes serve: the wired parts, and the documents (card, OAuth metadata) built from them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        server: MCPServer,
+        bridge: StatelessMCPBridge,
+        tool_names: RegisteredToolNames,
+        catalogue: LazyCatalogue | None = None,
+        endpoint_path: str = ENDPOINT_PATH,
+    ) -> None:
+        self.settings = settings
+        self.server = server
+        self.bridge = bridge
+        self.tool_names = tool_names
+        self.catalogue = catalogue
+        self.endpoint_path = endpoint_path
+        self._card: dict[str, Any] | None = None
+
+    def handle(self, request: HttpRequest) -> HttpReply:
+        """Any request to the MCP endpoint, whatever its method."""
+        return self.bridge.handle(request)
+
+    @property
+    def card(self) -> dict[str, Any]:
+        """The server card for `GET /`, built on first use (which registers a lazy catalogue)."""
+        if self._card is None:
+            self._card = server_card(self.server, self.tool_names.names(), self.settings.auth_mode, self.endpoint_path)
+        return self._card
+
+    def card_reply(self) -> HttpReply:
+        return HttpReply(status=200, headers={"Content-Type": JSON_CONTENT_TYPE}, body=json.dumps(self.card).encode())
+
+    def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
+        """The RFC 9728 metadata document, or 404 when the server does not use OAuth."""
+        return metadata_reply(request, self.settings)
+
+    def prepare(self) -> None:
+        """Everything a first request could otherwise build: for an init no caller waits for."""
+        if self.catalogue is not None:
+            self.catalogue.ensure_registered()
+        _ = self.card
+
+
+def build_endpoint(
+    server: MCPServer,
+    settings: Settings,
+    *,
+    register_catalogue: Callable[[MCPServer], None] | None = None,
+    service_name: str | None = None,
+    metrics_namespace: str = DEFAULT_METRICS_NAMESPACE,
+    endpoint_path: str = ENDPOINT_PATH,
+    authorizer: Authorizer | None = None,
+    log_stream: IO[str] | None = None,
+    metrics_stream: IO[str] | None = None,
+) -> MCPEndpoint:
+    """The endpoint serving `server` with `settings`.
+
+    `register_catalogue(server)`, when given, registers the tools, resources and prompts at their first need (see
+    `LazyCatalogue`). The log lines carry `service_name` (else the server's name); the metrics go to
+    MCP_METRICS_NAMESPACE, else `metrics_namespace`. The authorizer is the one the settings name unless one is
+    given; the request log and metrics go to stdout (where Lambda collects them) unless streams are given.
+    """
+    configure_library_logging()
+    event_loop = ContainerEventLoop()
+    catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
+    tool_names = RegisteredToolNames(server, event_loop, catalogue)
+    observer = RequestObserver(
+        log_level=settings.log_level,
+        metrics_namespace=settings.metrics_namespace or metrics_namespace,
+        known_tools=tool_names,
+        log_stream=log_stream,
+        metrics_stream=metrics_stream,
+        service_name=service_name or server.name,
+    )
+    bridge = build_bridge(
+        server,
+        settings,
+        authorizer=authorizer or authorizer_for(settings),
+        observer=observer,
+        before_sdk=catalogue.before_sdk if catalogue is not None else None,
+        event_loop=event_loop,
+    )
+    atexit.register(bridge.close)
+    endpoint = MCPEndpoint(settings, server, bridge, tool_names, catalogue, endpoint_path)
+    if settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
+        endpoint.prepare()
+    return endpoint
+
+
+def build_bridge(
+    server: StreamableHTTPServer,
+    settings: Settings,
+    *,
+    authorizer: Authorizer | None = None,
+    observer: Observer | None = None,
+    before_sdk: Callable[[HttpRequest], None] | None = None,
+    event_loop: ContainerEventLoop | None = None,
+) -> StatelessMCPBridge:
+    """The bridge serving `server` with the edge rules and the time limit the settings give."""
+    return StatelessMCPBridge(
+        server,
+        edge_rules(settings),
+        request_timeout_seconds=settings.request_timeout_seconds,
+        authorizer=authorizer,
+        observer=observer,
+        before_sdk=before_sdk,
+        event_loop=event_loop,
+    )
+
+
+def edge_rules(settings: Settings) -> EdgeRules:
+    return EdgeRules(OriginPolicy(settings.allowed_origins), settings.max_body_bytes)
+
+
+def authorizer_for(settings: Settings) -> Authorizer | None:
+    """The OAuth authorizer with `MCP_AUTH=oauth`, else None (everyone may call)."""
+    if settings.auth_mode != "oauth":
+        return None
+    from chalice_mcp.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed
+
+    # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
+    return OAuthAuthorizer.from_settings(settings)
