@@ -88,16 +88,18 @@ def mcp_blueprint(
     `server` is an `MCPServer`, or a function that builds one: then it is built at the endpoint's first request
     (at init under SnapStart or provisioned concurrency), so an app's other routes never pay for it.
     `register_catalogue(server)` registers tools, resources and prompts at their first need (`LazyCatalogue`).
-    `settings` default to the `MCP_*` environment variables; the rest is passed to `build_endpoint`.
+    `settings` default to the `MCP_*` environment variables; the request log names `service_name`, else the
+    server's name; the rest is passed to `build_endpoint`.
     """
     settings = settings if settings is not None else Settings.from_environment()
 
     def build(endpoint_settings: Settings, endpoint_path: str) -> MCPEndpoint:
+        built = server if isinstance(server, MCPServer) else server()
         return build_endpoint(
-            server if isinstance(server, MCPServer) else server(),
+            built,
             endpoint_settings,
             register_catalogue=register_catalogue,
-            service_name=service_name,
+            service_name=service_name or log_service_name(built.name, blueprint.current_app),
             metrics_namespace=metrics_namespace,
             endpoint_path=endpoint_path,
             authorizer=authorizer,
@@ -105,7 +107,14 @@ def mcp_blueprint(
             metrics_stream=metrics_stream,
         )
 
-    return endpoint_blueprint(settings, build, eager=isinstance(server, MCPServer))
+    blueprint = endpoint_blueprint(settings, build, eager=isinstance(server, MCPServer))
+    return blueprint
+
+
+def log_service_name(server_name: str, app: Chalice) -> str:
+    """The server's name, unless the app is named so: Chalice gives the logger named after the app a handler of its
+    own (unless `configure_logs=False`), and every request line would be written twice."""
+    return f"{server_name}-mcp" if server_name == app.app_name else server_name
 
 
 def endpoint_blueprint(settings: Settings, build: EndpointBuilder, *, eager: bool = True) -> MCPBlueprint:

@@ -100,7 +100,7 @@ class MCPEndpoint:
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
         """The RFC 9728 metadata document, or 404 when the server does not use OAuth."""
-        return metadata_reply(request, self.settings)
+        return metadata_reply(request, self.settings, resource_name=self.server.title or self.server.name)
 
     def prepare(self) -> None:
         """Everything a first request could otherwise build: for an init no caller waits for."""

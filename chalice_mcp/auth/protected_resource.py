@@ -21,7 +21,6 @@ from chalice_mcp.settings import Settings
 
 ENDPOINT_PATH = "/mcp"
 METADATA_PATH = "/.well-known/oauth-protected-resource"
-RESOURCE_NAME = "Fitness calculators (MCP)"
 # The metadata changes only with a deployment; an hour of caching spares clients a request per connection.
 METADATA_MAX_AGE_SECONDS = 3600
 
@@ -58,7 +57,9 @@ def metadata_url(base_url: str) -> str:
     return base_url + METADATA_PATH + ENDPOINT_PATH
 
 
-def protected_resource_metadata(base_url: str, issuer: str, scopes: Iterable[str]) -> dict[str, object]:
+def protected_resource_metadata(
+    base_url: str, issuer: str, scopes: Iterable[str], resource_name: str | None = None
+) -> dict[str, object]:
     """The RFC 9728 document: this resource, the one authorization server that issues its tokens, its scopes."""
     metadata = ProtectedResourceMetadata.model_validate(
         {
@@ -66,7 +67,7 @@ def protected_resource_metadata(base_url: str, issuer: str, scopes: Iterable[str
             "authorization_servers": [issuer],
             "scopes_supported": list(scopes) or None,
             "bearer_methods_supported": ["header"],
-            "resource_name": RESOURCE_NAME,
+            "resource_name": resource_name,
         }
     )
     return metadata.model_dump(mode="json", exclude_none=True)
@@ -97,7 +98,7 @@ def _quotable(text: str) -> str:
     return "".join(character for character in text if 0x20 <= ord(character) <= 0x7E and character not in '"\\')
 
 
-def metadata_reply(request: HttpRequest, settings: Settings) -> HttpReply:
+def metadata_reply(request: HttpRequest, settings: Settings, resource_name: str | None = None) -> HttpReply:
     """GET of the metadata. Without OAuth it is 404: an authless server that answered would send Claude into an
     OAuth flow it cannot finish."""
     if settings.auth_mode != "oauth" or settings.oauth_issuer is None:
@@ -105,7 +106,7 @@ def metadata_reply(request: HttpRequest, settings: Settings) -> HttpReply:
     base_url = public_base_url(request, settings.public_url)
     if base_url is None:
         return invalid_host_reply()
-    document = protected_resource_metadata(base_url, settings.oauth_issuer, settings.oauth_scopes)
+    document = protected_resource_metadata(base_url, settings.oauth_issuer, settings.oauth_scopes, resource_name)
     headers = {
         "Content-Type": JSON_CONTENT_TYPE,
         # Public metadata: any page (the browser-based MCP Inspector, say) may read it.

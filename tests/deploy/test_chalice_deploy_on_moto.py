@@ -119,9 +119,9 @@ def chalice_deploy(aws_environment: dict[str, str], tmp_path_factory: pytest.Tem
     project_dir.mkdir()
     for name in ("app.py", "requirements.txt"):
         shutil.copy(PROJECT_ROOT / name, project_dir / name)
-    shutil.copytree(
-        PROJECT_ROOT / "chalicelib", project_dir / "chalicelib", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    # vendor/chalice_mcp is a link to the package; the copy holds the package itself, as a user's vendor/ would.
+    for name in ("chalicelib", "vendor"):
+        shutil.copytree(PROJECT_ROOT / name, project_dir / name, ignore=shutil.ignore_patterns("__pycache__"))
     (project_dir / ".chalice").mkdir()
     shutil.copy(PROJECT_ROOT / ".chalice" / "config.json", project_dir / ".chalice" / "config.json")
     result = subprocess.run(

@@ -66,5 +66,5 @@ def test_the_packaged_prod_function_checks_tokens_against_a_real_issuer(
         "resource": RESOURCE,
         "authorization_servers": [issuer.issuer],
         "bearer_methods_supported": ["header"],
-        "resource_name": "Fitness calculators (MCP)",
+        "resource_name": "Fitness calculators",
     }

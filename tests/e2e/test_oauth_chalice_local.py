@@ -48,7 +48,7 @@ class ProtectedServer:
 
 def oauth_project(directory: Path, issuer: str) -> Path:
     """The project as it is, with a `.chalice/config.json` whose dev stage turns OAuth on for `issuer`."""
-    for name in ("app.py", "chalicelib", "requirements.txt"):
+    for name in ("app.py", "chalicelib", "vendor", "requirements.txt"):
         (directory / name).symlink_to(PROJECT_ROOT / name)
     (directory / ".chalice").mkdir()
     config = {

@@ -92,7 +92,7 @@ def test_the_protected_resource_metadata_is_served_at_both_paths(oauth_service):
             "authorization_servers": [ISSUER],
             "scopes_supported": [REQUIRED_SCOPE],
             "bearer_methods_supported": ["header"],
-            "resource_name": "Fitness calculators (MCP)",
+            "resource_name": "Fitness calculators",
         }
         assert reply.headers["Access-Control-Allow-Origin"] == "*"
 

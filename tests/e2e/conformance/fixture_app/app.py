@@ -1,38 +1,24 @@
-"""The conformance fixture served the way the fitness server is: the project's own `StatelessMCPBridge` behind a
-Chalice route, so the suite exercises the same bridge with the tools, resources and prompts its scenarios name.
+"""The conformance fixture served the way the fitness server is: the project's own MCP Blueprint (`chalice_mcp`)
+registered on a Chalice app, so the suite exercises the same routes and bridge with the tools, resources and prompts
+its scenarios name.
 
 `chalice local --project-dir tests/e2e/conformance/fixture_app` imports this file with this folder on `sys.path`;
-the project root is added after it, so `chalicelib` is the project's own package, not a copy.
+the project root is added after it, so `chalice_mcp` is the project's own package, not a copy.
 """
 
 import sys
 from pathlib import Path
 
-from chalice import Chalice, Response
-from conformance_server import SERVER_NAME, build_conformance_server
+from chalice import Chalice
+from conformance_server import build_conformance_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[4]
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.append(str(PROJECT_ROOT))
 
-# Imported only once the project root is on sys.path: the bridge under test is the project's own.
-from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_from_chalice  # noqa: E402
-from chalice_mcp.settings import Settings  # noqa: E402
-from chalicelib.service import build_bridge  # noqa: E402
+# Imported only once the project root is on sys.path: the Blueprint under test is the project's own.
+from chalice_mcp import Settings, mcp_blueprint  # noqa: E402
 
 app = Chalice(app_name="mcp-conformance-fixture")
 
-bridge = build_bridge(build_conformance_server(), Settings.from_environment())
-
-MCP_METHODS = ["POST", "GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
-
-
-@app.route("/mcp", methods=MCP_METHODS, content_types=["*/*"])
-def mcp_endpoint() -> Response:
-    request = http_request_from_chalice(app, "/mcp")
-    return chalice_response(bridge.handle(request))
-
-
-@app.route("/", methods=["GET"])
-def health() -> Response:
-    return Response(body={"name": SERVER_NAME, "endpoint": "/mcp"}, status_code=200)
+app.register_blueprint(mcp_blueprint(build_conformance_server(), Settings.from_environment()))
