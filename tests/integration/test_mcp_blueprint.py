@@ -88,9 +88,7 @@ def test_the_apps_own_routes_and_the_endpoint_answer_side_by_side_under_a_prefix
         listed = post(client, f"{PREFIX}/mcp", request_body("tools/list"), handshake_headers())
         assert [tool["name"] for tool in json.loads(listed.body)["result"]["tools"]] == [GREETING, SUM]
 
-        called = post(
-            client, f"{PREFIX}/mcp", request_body("tools/call", {"name": SUM, "arguments": {"a": 2, "b": 3}})
-        )
+        called = post(client, f"{PREFIX}/mcp", request_body("tools/call", {"name": SUM, "arguments": {"a": 2, "b": 3}}))
         assert json.loads(called.body)["result"]["structuredContent"] == {"result": 5.0}
 
         # Nothing of the endpoint answers outside its prefix.
@@ -130,7 +128,12 @@ def test_the_card_under_the_prefix_names_the_prefixed_endpoint_and_the_servers_o
     app = shop_app(quiet_blueprint(build_shop_server()))
     with Client(app) as client:
         card = json.loads(client.http.get(PREFIX).body)
-    assert (card["name"], card["endpoint"], card["tools"], card["auth"]) == ("shop", "/tools/mcp", [GREETING, SUM], "none")
+    assert (card["name"], card["endpoint"], card["tools"], card["auth"]) == (
+        "shop",
+        "/tools/mcp",
+        [GREETING, SUM],
+        "none",
+    )
 
 
 def test_without_a_prefix_the_endpoint_is_at_the_root():
@@ -141,7 +144,9 @@ def test_without_a_prefix_the_endpoint_is_at_the_root():
         assert json.loads(client.http.get("/").body)["endpoint"] == "/mcp"
 
 
-@pytest.mark.parametrize(("given", "normalised"), [(None, ""), ("", ""), ("/", ""), ("tools", "/tools"), ("/a/b/", "/a/b")])
+@pytest.mark.parametrize(
+    ("given", "normalised"), [(None, ""), ("", ""), ("/", ""), ("tools", "/tools"), ("/a/b/", "/a/b")]
+)
 def test_a_prefix_is_normalised_the_way_chalice_joins_it(given, normalised):
     assert normalised_prefix(given) == normalised
 

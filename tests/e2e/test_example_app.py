@@ -1,0 +1,172 @@
+"""The example app (examples/bookshop) as its user runs it: the chalice_mcp wheel installed on its own, `chalice local`,
+real clients. Its own route and its MCP endpoint under `/tools` answer side by side; `mcp.Client` in every mode and
+the Inspector CLI list and call its own two tools; with MCP_AUTH=oauth and a real token issuer process, a missing
+token is a 401 that points at the metadata under the prefix, and a token for the prefixed resource passes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+
+from tests.conftest import encode, initialize_body
+from tests.e2e.conftest import RunningServer, free_port, start_chalice_local, stop
+from tests.support.example_app import build_wheel, copy_example, install_wheel
+from tests.support.token_issuer import TokenIssuer, start_token_issuer
+
+pytestmark = pytest.mark.e2e
+
+PREFIX = "/tools"
+TOOLS = ["find-books", "quote-order"]
+QUOTE = {"isbn": "9780201633610", "quantity": 12}
+# 12 copies at 49.90 with 15% off from 10 copies on (examples/bookshop/chalicelib/books.py).
+QUOTE_TOTAL_EUR = 508.98
+INSPECTOR_TIMEOUT_SECONDS = 90
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work_dir = tmp_path_factory.mktemp("wheel")
+    return install_wheel(build_wheel(work_dir / "dist"), work_dir / "site")
+
+
+def start_example(work_dir: Path, installed_wheel: Path, **environment_variables: str) -> RunningServer:
+    port = free_port()
+    # A value may name the port the app will listen on, which is known only now.
+    settings = {name: value.replace("__PORT__", str(port)) for name, value in environment_variables.items()}
+    project = copy_example(work_dir / "bookshop", settings)
+    # The wheel, not this repository's source, is what the app imports chalice_mcp from.
+    return start_chalice_local(project, work_dir / "chalice-local.log", {"PYTHONPATH": str(installed_wheel)}, port)
+
+
+@pytest.fixture(scope="module")
+def bookshop(installed_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    server = start_example(tmp_path_factory.mktemp("bookshop"), installed_wheel)
+    try:
+        yield server
+    finally:
+        stop(server)
+
+
+def endpoint_url(server: RunningServer) -> str:
+    return f"{server.base_url}{PREFIX}/mcp"
+
+
+async def list_and_quote(url: str, mode: str, http_client: httpx2.AsyncClient | None = None) -> tuple[list[str], dict]:
+    if http_client is None:
+        client = Client(url, mode=mode, read_timeout_seconds=30)
+    else:
+        client = Client(streamable_http_client(url, http_client=http_client), mode=mode, read_timeout_seconds=30)
+    async with client:
+        tools = await client.list_tools()
+        result = await client.call_tool("quote-order", QUOTE)
+        assert not result.is_error, result.content
+        return [tool.name for tool in tools.tools], result.structured_content
+
+
+def test_the_apps_own_route_and_the_endpoint_answer_side_by_side(bookshop):
+    with urllib.request.urlopen(bookshop.base_url + "/", timeout=10) as response:
+        books = json.loads(response.read())["books"]
+    assert len(books) == 3
+    with urllib.request.urlopen(bookshop.base_url + PREFIX, timeout=10) as response:
+        card = json.loads(response.read())
+    assert (card["name"], card["endpoint"], card["tools"]) == ("bookshop", "/tools/mcp", TOOLS)
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto", "2026-07-28"])
+def test_sdk_client_lists_and_calls_the_examples_own_tools_in_every_mode(bookshop, mode):
+    names, quote = asyncio.run(list_and_quote(endpoint_url(bookshop), mode))
+    assert names == TOOLS
+    assert quote == {**QUOTE, "total_eur": QUOTE_TOTAL_EUR, "bulk_discount_applied": True}
+
+
+def inspector(node_tools: Path, url: str, *arguments: str) -> dict:
+    completed = subprocess.run(
+        [str(node_tools / "inspector"), "--cli", url, "--transport", "http", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=INSPECTOR_TIMEOUT_SECONDS,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+    return json.loads(completed.stdout)
+
+
+def test_inspector_cli_lists_and_calls_the_examples_own_tools(node_tools, bookshop):
+    listed = inspector(node_tools, endpoint_url(bookshop), "--method", "tools/list")
+    assert [tool["name"] for tool in listed["tools"]] == TOOLS
+    found = inspector(
+        node_tools,
+        endpoint_url(bookshop),
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "find-books",
+        "--tool-arg",
+        "query=kernighan",
+    )
+    assert found["isError"] is False
+    assert [book["isbn"] for book in found["structuredContent"]["books"]] == ["9780131103627"]
+
+
+@pytest.fixture(scope="module")
+def protected_bookshop(
+    installed_wheel: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[RunningServer, TokenIssuer]]:
+    work_dir = tmp_path_factory.mktemp("protected-bookshop")
+    issuer = start_token_issuer(work_dir)
+    try:
+        server = start_example(
+            work_dir,
+            installed_wheel,
+            MCP_AUTH="oauth",
+            MCP_OAUTH_ISSUER=issuer.issuer,
+            # The app's own base URL: the Blueprint adds its prefix to it.
+            MCP_PUBLIC_URL="http://127.0.0.1:__PORT__",
+        )
+        try:
+            yield server, issuer
+        finally:
+            stop(server)
+    finally:
+        issuer.stop()
+
+
+def test_with_oauth_a_missing_token_is_401_with_the_metadata_url_under_the_prefix(protected_bookshop):
+    server, _ = protected_bookshop
+    request = urllib.request.Request(
+        endpoint_url(server),
+        data=encode(initialize_body()).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+    metadata_url = f"{server.base_url}{PREFIX}/.well-known/oauth-protected-resource/mcp"
+    assert f'resource_metadata="{metadata_url}"' in refused.value.headers["WWW-Authenticate"]
+    with urllib.request.urlopen(metadata_url, timeout=10) as response:
+        document = json.loads(response.read())
+    assert document["resource"] == endpoint_url(server)
+
+
+def test_with_oauth_a_token_for_the_prefixed_resource_lists_and_calls_the_tools(protected_bookshop):
+    server, issuer = protected_bookshop
+    token = issuer.token(audience=endpoint_url(server))
+
+    async def with_token() -> tuple[list[str], dict]:
+        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http_client:
+            return await list_and_quote(endpoint_url(server), "auto", http_client)
+
+    names, quote = asyncio.run(with_token())
+    assert names == TOOLS
+    assert quote["total_eur"] == QUOTE_TOTAL_EUR
