@@ -15,7 +15,7 @@ from chalice.test import Client
 from mcp.server import MCPServer
 
 from chalice_mcp import Settings, mcp_blueprint
-from chalice_mcp.blueprint import normalised_prefix
+from chalice_mcp.blueprint import normalised_prefix, settings_under_prefix
 from tests.conftest import JSON_HEADERS, encode, handshake_headers, initialize_body, request_body
 
 PREFIX = "/tools"
@@ -246,3 +246,12 @@ def test_a_blueprint_serves_one_endpoint_and_refuses_a_second_registration():
     shop_app(blueprint)
     with pytest.raises(RuntimeError, match="register it with one app, once"):
         Chalice(app_name="second").register_blueprint(blueprint, url_prefix="/again")
+
+
+def test_the_public_url_names_the_app_and_the_endpoint_adds_its_prefix_but_an_explicit_audience_stays():
+    settings = Settings.from_environment({"MCP_PUBLIC_URL": PUBLIC_URL, "MCP_OAUTH_AUDIENCE": "https://api.example/x"})
+    under_prefix = settings_under_prefix(settings, PREFIX)
+    assert under_prefix.public_url == f"{PUBLIC_URL}{PREFIX}"
+    assert under_prefix.oauth_audience == "https://api.example/x"
+    assert settings_under_prefix(settings, "") is settings
+    assert settings_under_prefix(Settings(), PREFIX).public_url is None
