@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mcp.server import MCPServer
+from mcp_types import Tool
 
 from chalicelib.mcp_server import completions
+from chalicelib.mcp_server.argument_schemas import without_generated_titles
 
 SERVER_NAME = "fitness-calculators"
 SERVER_VERSION = "0.1.0"
@@ -19,10 +23,20 @@ INSTRUCTIONS = (
 )
 
 
+class FitnessServer(MCPServer[Any]):
+    """The SDK's server, listing each tool's input schema without the titles pydantic generates from names."""
+
+    async def list_tools(self) -> list[Tool]:
+        return [
+            tool.model_copy(update={"input_schema": without_generated_titles(tool.input_schema)})
+            for tool in await super().list_tools()
+        ]
+
+
 def build_fitness_server() -> MCPServer:
     """The server's identity and every capability, built once per container; its tools, resources and prompts are
     registered by a `FitnessCatalogue` at their first need."""
-    server = MCPServer(
+    server = FitnessServer(
         SERVER_NAME,
         title="Fitness calculators",
         version=SERVER_VERSION,
