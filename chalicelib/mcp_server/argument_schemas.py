@@ -11,12 +11,14 @@ what is cut here changes what clients read, not what the server accepts.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 from pydantic.json_schema import GenerateJsonSchema, JsonDict
 
-from chalicelib.fitness.units import Bounds
+if TYPE_CHECKING:
+    # The server lists tools through this module at container start, before the domain is imported.
+    from chalicelib.fitness.units import Bounds
 
 # `GenerateJsonSchema.get_title_from_name` is a method only to be overridable; it reads no generator state.
 _GENERATED_TITLE = GenerateJsonSchema(by_alias=True).get_title_from_name
