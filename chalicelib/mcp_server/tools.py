@@ -22,6 +22,7 @@ from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Sex
 from chalicelib.mcp_server.argument_schemas import optional, within
+from chalicelib.mcp_server.icons import FAMILY_ICONS
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE, CatalogueTool
 
 SexArgument = Annotated[Sex, Field(description='"male" or "female".')]
@@ -271,7 +272,7 @@ def reporting_input_errors(tool: Callable[..., Awaitable[CallToolResult]]) -> Ca
 
 
 def register(server: MCPServer) -> None:
-    """Every catalogue tool, in catalogue order, with its name, description and title from the catalogue."""
+    """Every catalogue tool, in catalogue order, with its name, description, title and family icon."""
     for tool in TOOL_CATALOGUE:
         wrapper = WRAPPERS[tool.calculator.__name__]
         server.add_tool(
@@ -279,4 +280,5 @@ def register(server: MCPServer) -> None:
             name=tool.name,
             description=tool.description,
             annotations=annotations_for(tool),
+            icons=FAMILY_ICONS[tool.family],
         )
