@@ -57,11 +57,25 @@ INSTRUCTIONS = "\n".join(
 class FitnessServer(MCPServer[Any]):
     """The SDK's server, listing each tool's input schema without the titles pydantic generates from names."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each tool's schema as the SDK lists it, and as this server does: the catalogue is fixed once registered,
+        # and a comparison of two dicts costs far less than building the list again.
+        self._compact_schemas: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+
     async def list_tools(self) -> list[Tool]:
         return [
-            tool.model_copy(update={"input_schema": without_generated_titles(tool.input_schema)})
+            tool.model_copy(update={"input_schema": self._compact_schema(tool.name, tool.input_schema)})
             for tool in await super().list_tools()
         ]
+
+    def _compact_schema(self, tool_name: str, input_schema: dict[str, Any]) -> dict[str, Any]:
+        known = self._compact_schemas.get(tool_name)
+        if known is not None and known[0] == input_schema:
+            return known[1]
+        compact = without_generated_titles(input_schema)
+        self._compact_schemas[tool_name] = (input_schema, compact)
+        return compact
 
 
 def build_fitness_server(website_url: str | None = None) -> MCPServer:
