@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
-from pydantic.json_schema import GenerateJsonSchema, JsonDict
+from pydantic.config import JsonDict
+from pydantic.json_schema import GenerateJsonSchema
 
 if TYPE_CHECKING:
     # The server lists tools through this module at container start, before the domain is imported.
