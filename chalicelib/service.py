@@ -33,7 +33,7 @@ def build_service(
     """The fitness endpoint for `settings`, its catalogue registered at first need. The authorizer is the one the
     settings name unless one is given; the request log and metrics go to stdout unless streams are given."""
     return build_endpoint(
-        build_fitness_server(),
+        build_fitness_server(website_url=settings.public_url),
         settings,
         register_catalogue=register_catalogue,
         service_name=service_name,
