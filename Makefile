@@ -52,7 +52,7 @@ readme-tool-table: $(BIN)/.installed
 # The chalice_mcp package as a wheel, for other Chalice apps to install (docs/own-tools.md).
 WHEEL_DIR ?= build/wheels
 wheel: $(BIN)/.installed
-	rm -rf "$(WHEEL_DIR)"
+	test -n "$(WHEEL_DIR)" && rm -rf "$(WHEEL_DIR)"
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation . -w "$(WHEEL_DIR)"
 
 clean:
