@@ -52,7 +52,9 @@ class FitnessService:
             metrics_namespace=settings.metrics_namespace,
             # Tool names become metric dimensions only once they are registered, so the set is read lazily.
             known_tools=service.catalogue,
+            subject_hash_key=settings.subject_hash_key_bytes,
         )
+        bridge.observer.log_startup(**settings.startup_facts())
         if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in INITS_AHEAD_OF_REQUESTS:
             _ = service.card
         return service

@@ -35,7 +35,9 @@ class ObservedService:
         return [json.loads(line) for line in self.metrics.getvalue().splitlines() if line.strip()]
 
 
-def observed_service(authorizer: Authorizer | None = None, known_tools: tuple[str, ...] = ()) -> ObservedService:
+def observed_service(
+    authorizer: Authorizer | None = None, known_tools: tuple[str, ...] = (), subject_hash_key: bytes | None = None
+) -> ObservedService:
     configure_library_logging()
     server = build_fitness_server()
     bridge = StatelessMCPBridge.from_settings(server, Settings.from_environment({}), authorizer=authorizer)
@@ -45,5 +47,6 @@ def observed_service(authorizer: Authorizer | None = None, known_tools: tuple[st
         log_stream=service.logs,
         metrics_stream=service.metrics,
         service_name=f"fitness-mcp-test-{uuid.uuid4().hex[:8]}",
+        subject_hash_key=subject_hash_key,
     )
     return service
