@@ -13,6 +13,7 @@ made-up key ids cannot turn the server into a flood of requests to the issuer.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import time
@@ -27,6 +28,8 @@ from jwt import PyJWK
 from jwt.exceptions import InvalidKeyError, PyJWKError
 
 from chalicelib.settings import DEFAULT_JWKS_MAX_AGE_SECONDS, url_problem
+
+logger = logging.getLogger(__name__)
 
 # An issuer rotates keys by publishing the new one before signing with it: a minute's wait covers that. It is also
 # the shortest time a key set is kept, whatever the issuer's Cache-Control says (`no-store`, say).
@@ -156,9 +159,10 @@ class IssuerKeys:
             elif self._clock() >= self._expires_at:
                 try:
                     self._refresh(deadline)
-                except IssuerKeysUnavailable:
+                except IssuerKeysUnavailable as failure:
                     if self._clock() >= self._expires_at + STALE_KEYS_GRACE_SECONDS:
                         raise
+                    logger.warning("cannot refresh the issuer's keys, serving the expired ones: %s", failure)
             found = self._find(key_id)
             if found is None and self._clock() - (self._fetched_at or 0.0) >= UNKNOWN_KEY_REFRESH_SECONDS:
                 # A failure here is the issuer's, not the token's: the caller must hear "retry", not "sign in again".
