@@ -79,6 +79,9 @@ class Settings(BaseModel):
         default=None,
         description="The per-deployment HMAC key of the `subject_hash` in the request log; required with oauth.",
     )
+    lambda_initialization_type: str | None = Field(
+        default=None, description="Lambda's own AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, snap-start, ..."
+    )
 
     @field_validator("oauth_issuer", "oauth_jwks_url", "oauth_audience", "public_url")
     @classmethod
@@ -141,7 +144,8 @@ class Settings(BaseModel):
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
         METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_JWKS_MAX_AGE_SECONDS,
-        OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY."""
+        OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY; and the one Lambda sets,
+        AWS_LAMBDA_INITIALIZATION_TYPE."""
         environment = os.environ if environment is None else environment
         placeholders = sorted(
             variable for variable in _FIELD_VARIABLES.values() if PLACEHOLDER_MARK in environment.get(variable, "")
@@ -179,6 +183,8 @@ class Settings(BaseModel):
             values["oauth_jwks_max_age_seconds"] = jwks_max_age
         if subject_hash_key := environment.get("MCP_SUBJECT_HASH_KEY", "").strip():
             values["subject_hash_key"] = subject_hash_key
+        if initialization_type := environment.get("AWS_LAMBDA_INITIALIZATION_TYPE", "").strip():
+            values["lambda_initialization_type"] = initialization_type
         try:
             return cls.model_validate(values)
         except ValidationError as error:
@@ -214,5 +220,6 @@ _FIELD_VARIABLES = {
     "api_key_required": "MCP_API_KEY_REQUIRED",
     "oauth_jwks_max_age_seconds": "MCP_OAUTH_JWKS_MAX_AGE_SECONDS",
     "subject_hash_key": "MCP_SUBJECT_HASH_KEY",
+    "lambda_initialization_type": "AWS_LAMBDA_INITIALIZATION_TYPE",
     **{field_name: variable for variable, field_name in _URL_VARIABLES.items()},
 }

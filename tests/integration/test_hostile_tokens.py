@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.bridge import HttpRequest
-from chalicelib.service import FitnessService
+from chalicelib.service import FitnessService, build_service
 from tests.conftest import encode, initialize_body
-from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer
+from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer, oauth_settings
 
 FUZZ_SETTINGS = settings(
     max_examples=300,
@@ -85,19 +85,7 @@ def b64(data: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def oauth_service():
-    with pytest.MonkeyPatch.context() as patch:
-        for variable, value in {
-            "MCP_AUTH": "oauth",
-            "MCP_OAUTH_ISSUER": ISSUER,
-            "MCP_OAUTH_JWKS_URL": ISSUER + "/jwks",
-            "MCP_PUBLIC_URL": AUDIENCE.removesuffix("/mcp"),
-            "MCP_OAUTH_SCOPES": REQUIRED_SCOPE,
-            "MCP_SUBJECT_HASH_KEY": "hostile-token-tests-key-0123456789abcdef",
-        }.items():
-            patch.setenv(variable, value)
-        service = FitnessService.from_environment()
-    service.bridge.authorizer = oauth_authorizer()
-    return service
+    return build_service(oauth_settings(), authorizer=oauth_authorizer())
 
 
 def assert_refused_or_served_cleanly(service: FitnessService, token: str, caplog: pytest.LogCaptureFixture) -> None:

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 
+from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
 from tests.conftest import request_body
 from tests.support.oauth_service import (
     AUDIENCE,
@@ -18,7 +19,6 @@ from tests.support.oauth_service import (
 )
 from tests.support.observed_service import observed_service
 from tests.support.signing_keys import claims_for, tampered
-from tests.support.tool_examples import TOOL_EXAMPLES
 
 HANDSHAKE = {"mcp-protocol-version": "2025-11-25"}
 
@@ -35,11 +35,12 @@ def distinctive(arguments: dict) -> tuple[dict, list[str]]:
 
 
 def test_calling_every_tool_and_failing_some_leaves_no_argument_value_in_any_log(capfd, caplog):
-    service = observed_service(known_tools=tuple(TOOL_EXAMPLES))
+    service = observed_service()
     markers: list[str] = []
     with caplog.at_level(logging.DEBUG):
-        for name, (arguments, _) in TOOL_EXAMPLES.items():
-            valid, valid_markers = distinctive(arguments)
+        for tool in TOOL_CATALOGUE:
+            name = tool.name
+            valid, valid_markers = distinctive(dict(tool.example.arguments))
             markers += valid_markers
             service.post(request_body("tools/call", {"name": name, "arguments": valid}), HANDSHAKE)
             # Out of range: the tool error quotes the value back to the caller, but never to the log.
@@ -50,20 +51,21 @@ def test_calling_every_tool_and_failing_some_leaves_no_argument_value_in_any_log
     everything = "\n".join(
         [service.logs.getvalue(), service.metrics.getvalue(), captured.out, captured.err, caplog.text]
     )
-    assert len(service.log_lines()) == 2 * len(TOOL_EXAMPLES)
+    assert len(service.log_lines()) == 2 * len(TOOL_CATALOGUE)
     leaked = [marker for marker in markers if marker in everything]
     assert leaked == []
 
 
 def test_with_oauth_neither_the_token_nor_the_subject_nor_any_argument_reaches_a_log(capfd, caplog):
-    service = observed_service(authorizer=oauth_authorizer(), known_tools=tuple(TOOL_EXAMPLES))
+    service = observed_service(authorizer=oauth_authorizer())
     subject = "athlete-7f3e9c21"
     token = ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope=REQUIRED_SCOPE, sub=subject))
     refused = [tampered(token, sub="intruder-5d1a"), ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope="profile"))]
     markers: list[str] = []
     with caplog.at_level(logging.DEBUG):
-        for name, (arguments, _) in TOOL_EXAMPLES.items():
-            valid, valid_markers = distinctive(arguments)
+        for tool in TOOL_CATALOGUE:
+            name = tool.name
+            valid, valid_markers = distinctive(dict(tool.example.arguments))
             markers += valid_markers
             body = request_body("tools/call", {"name": name, "arguments": valid})
             reply = service.post(body, {**HANDSHAKE, "authorization": f"Bearer {token}"})
@@ -77,15 +79,15 @@ def test_with_oauth_neither_the_token_nor_the_subject_nor_any_argument_reaches_a
         [service.logs.getvalue(), service.metrics.getvalue(), captured.out, captured.err, caplog.text]
     )
     lines = service.log_lines()
-    assert len(lines) == len(TOOL_EXAMPLES) + len(refused)
+    assert len(lines) == len(TOOL_CATALOGUE) + len(refused)
     # The request log names who called only by a hash of issuer and subject.
-    assert all(line.get("subject_hash") for line in lines[: len(TOOL_EXAMPLES)])
+    assert all(line.get("subject_hash") for line in lines[: len(TOOL_CATALOGUE)])
     secrets = [subject, "intruder-5d1a"] + [part for each in (token, *refused) for part in each.split(".")]
     leaked = [secret for secret in markers + secrets if secret in everything]
     assert leaked == []
 
 
-def subject_hash_logged_by(subject_hash_key: bytes, subject: str) -> str:
+def subject_hash_logged_by(subject_hash_key: str, subject: str) -> str:
     service = observed_service(authorizer=oauth_authorizer(), subject_hash_key=subject_hash_key)
     token = ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope=REQUIRED_SCOPE, sub=subject))
     assert service.post(request_body("tools/list"), {**HANDSHAKE, "authorization": f"Bearer {token}"}).status == 200
@@ -96,9 +98,9 @@ def subject_hash_logged_by(subject_hash_key: bytes, subject: str) -> str:
 def test_the_subject_hash_is_keyed_by_the_deployments_secret_so_a_dictionary_of_subjects_cannot_reverse_it():
     # Before: an unkeyed SHA-256 of issuer and subject, which anyone with the logs could compute for guessed emails.
     subject = "runner@example.com"
-    key = SUBJECT_HASH_KEY.encode()
-    logged = subject_hash_logged_by(key, subject)
+    logged = subject_hash_logged_by(SUBJECT_HASH_KEY, subject)
     assert logged != hashlib.sha256(f"{ISSUER}\x00{subject}".encode()).hexdigest()[:16]
-    assert logged == hmac.new(key, f"{ISSUER}\x00{subject}".encode(), hashlib.sha256).hexdigest()[:16]
-    assert subject_hash_logged_by(key, subject) == logged
-    assert subject_hash_logged_by(b"another-deployment-" * 2, subject) != logged
+    keyed = hmac.new(SUBJECT_HASH_KEY.encode(), f"{ISSUER}\x00{subject}".encode(), hashlib.sha256)
+    assert logged == keyed.hexdigest()[:16]
+    assert subject_hash_logged_by(SUBJECT_HASH_KEY, subject) == logged
+    assert subject_hash_logged_by("another-deployment-" * 2, subject) != logged

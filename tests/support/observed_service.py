@@ -1,4 +1,4 @@
-"""A fitness server behind its own bridge whose log lines and metric blobs are written to memory, for inspection."""
+"""The fitness service, built as the app builds it, with its log lines and metric blobs written to memory."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Any
 
 from chalicelib.bridge import HttpReply, HttpRequest, StatelessMCPBridge
 from chalicelib.bridge.hooks import Authorizer
-from chalicelib.mcp_server import build_fitness_server
-from chalicelib.observability import RequestObserver, configure_library_logging
+from chalicelib.service import build_service
 from chalicelib.settings import Settings
 
 
@@ -29,24 +28,22 @@ class ObservedService:
         )
 
     def log_lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.logs.getvalue().splitlines() if line.strip()]
+        """The request log: one line per request (the "server started" line is left out)."""
+        lines = [json.loads(line) for line in self.logs.getvalue().splitlines() if line.strip()]
+        return [line for line in lines if line.get("message") != "server started"]
 
     def metric_blobs(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.metrics.getvalue().splitlines() if line.strip()]
 
 
-def observed_service(
-    authorizer: Authorizer | None = None, known_tools: tuple[str, ...] = (), subject_hash_key: bytes | None = None
-) -> ObservedService:
-    configure_library_logging()
-    server = build_fitness_server()
-    bridge = StatelessMCPBridge.from_settings(server, Settings.from_environment({}), authorizer=authorizer)
-    service = ObservedService(bridge=bridge)
-    bridge.observer = RequestObserver(
-        known_tools=known_tools,
-        log_stream=service.logs,
-        metrics_stream=service.metrics,
+def observed_service(authorizer: Authorizer | None = None, subject_hash_key: str | None = None) -> ObservedService:
+    """The authless service (or one behind `authorizer`); each has a logger of its own, so streams never mix."""
+    logs, metrics = io.StringIO(), io.StringIO()
+    service = build_service(
+        Settings.from_environment({"MCP_SUBJECT_HASH_KEY": subject_hash_key} if subject_hash_key else {}),
+        authorizer=authorizer,
+        log_stream=logs,
+        metrics_stream=metrics,
         service_name=f"fitness-mcp-test-{uuid.uuid4().hex[:8]}",
-        subject_hash_key=subject_hash_key,
     )
-    return service
+    return ObservedService(bridge=service.bridge, logs=logs, metrics=metrics)

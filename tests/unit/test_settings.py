@@ -111,3 +111,9 @@ def test_the_key_set_max_age_defaults_to_an_hour_and_must_be_positive():
     assert Settings.from_environment({"MCP_OAUTH_JWKS_MAX_AGE_SECONDS": "300"}).oauth_jwks_max_age_seconds == 300
     with pytest.raises(SettingsError, match="MCP_OAUTH_JWKS_MAX_AGE_SECONDS"):
         Settings.from_environment({"MCP_OAUTH_JWKS_MAX_AGE_SECONDS": "0"})
+
+
+def test_lambda_initialization_type_is_read_with_the_other_settings():
+    assert Settings.from_environment({}).lambda_initialization_type is None
+    settings = Settings.from_environment({"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"})
+    assert settings.lambda_initialization_type == "snap-start"
