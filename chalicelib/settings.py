@@ -135,7 +135,9 @@ class Settings(BaseModel):
         """What the startup log line says about who may call: never a secret."""
         facts: dict[str, object] = {"auth": self.auth_mode, "api_key_required": self.api_key_required}
         if self.auth_mode == "oauth":
-            facts.update(oauth_issuer=self.oauth_issuer, resource=self.resource_url, scopes=" ".join(self.oauth_scopes))
+            facts.update(
+                oauth_issuer=self.oauth_issuer, resource=self.resource_url, scopes=" ".join(self.oauth_scopes) or None
+            )
         else:
             facts["warning"] = "no authentication: anyone who can reach this server may call its tools"
         return facts
