@@ -138,7 +138,7 @@ class Settings(BaseModel):
             facts.update(
                 oauth_issuer=self.oauth_issuer, resource=self.resource_url, scopes=" ".join(self.oauth_scopes) or None
             )
-        else:
+        elif not self.api_key_required:
             facts["warning"] = "no authentication: anyone who can reach this server may call its tools"
         return facts
 

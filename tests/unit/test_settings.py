@@ -117,3 +117,20 @@ def test_lambda_initialization_type_is_read_with_the_other_settings():
     assert Settings.from_environment({}).lambda_initialization_type is None
     settings = Settings.from_environment({"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"})
     assert settings.lambda_initialization_type == "snap-start"
+
+
+def test_the_startup_facts_say_who_may_call_and_warn_when_anyone_may():
+    assert Settings.from_environment({}).startup_facts() == {
+        "auth": "none",
+        "api_key_required": False,
+        "warning": "no authentication: anyone who can reach this server may call its tools",
+    }
+    assert "warning" not in Settings.from_environment({"MCP_API_KEY_REQUIRED": "true"}).startup_facts()
+    oauth = Settings.from_environment({**OAUTH, "MCP_PUBLIC_URL": "https://mcp.example", "MCP_OAUTH_SCOPES": "a b"})
+    assert oauth.startup_facts() == {
+        "auth": "oauth",
+        "api_key_required": False,
+        "oauth_issuer": "https://issuer.example",
+        "resource": "https://mcp.example/mcp",
+        "scopes": "a b",
+    }
