@@ -63,7 +63,7 @@ jwt_claims = st.one_of(
         {
             "iss": right_or_wrong(ISSUER),
             "aud": st.one_of(st.just(AUDIENCE), st.just([AUDIENCE, "x"]), json_values),
-            "exp": st.one_of(st.just(NOW + 300), st.integers(), json_values),
+            "exp": st.one_of(st.just(NOW + 3600), st.integers(), json_values),
         },
         optional={
             "nbf": st.one_of(st.just(NOW), st.integers(), json_values),
@@ -103,8 +103,12 @@ def assert_refused_or_served_cleanly(service: FitnessService, token: str, caplog
 
 @FUZZ_SETTINGS
 @given(header=jwt_headers, claims=jwt_claims)
-@example(header={"alg": ["RS256"], "kid": ISSUER_KEY.key_id}, claims={"iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 300})
-@example(header={"alg": "RS256", "kid": [ISSUER_KEY.key_id]}, claims={"iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 300})
+@example(
+    header={"alg": ["RS256"], "kid": ISSUER_KEY.key_id}, claims={"iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 3600}
+)
+@example(
+    header={"alg": "RS256", "kid": [ISSUER_KEY.key_id]}, claims={"iss": ISSUER, "aud": AUDIENCE, "exp": NOW + 3600}
+)
 def test_signed_tokens_with_headers_and_claims_of_wrong_types_are_refused_cleanly(
     oauth_service, caplog, header, claims
 ):

@@ -62,7 +62,14 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def claims_for(issuer: str, audience: str | None, *, lifetime_seconds: int = 300, **extra: Any) -> dict[str, Any]:
+# Parametrized tests mint their tokens when pytest collects them, and a full run reaches the unit tests several
+# minutes later: an hour keeps those tokens valid until their test runs.
+TOKEN_LIFETIME_SECONDS = 3600
+
+
+def claims_for(
+    issuer: str, audience: str | None, *, lifetime_seconds: int = TOKEN_LIFETIME_SECONDS, **extra: Any
+) -> dict[str, Any]:
     now = int(time.time())
     claims: dict[str, Any] = {"iss": issuer, "sub": "athlete-42", "iat": now, "nbf": now, "exp": now + lifetime_seconds}
     if audience is not None:
