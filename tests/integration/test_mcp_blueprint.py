@@ -158,6 +158,7 @@ def oauth_settings() -> Settings:
             # Never contacted: a request without a token is refused before any key is needed.
             "MCP_OAUTH_ISSUER": "https://issuer.example",
             "MCP_PUBLIC_URL": PUBLIC_URL,
+            "MCP_SUBJECT_HASH_KEY": "k" * 32,
         }
     )
 
