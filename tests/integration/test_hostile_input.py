@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
-from tests.conftest import (
+from tests.support.jsonrpc import (
     HANDSHAKE_VERSION,
     MODERN_VERSION,
     encode,
