@@ -23,8 +23,8 @@ from typing import Any
 
 import boto3
 import pytest
-from tests.support.lambda_package import PROJECT_ROOT, BuiltPackage, make_environment, run_make
 
+from tests.support.lambda_package import PROJECT_ROOT, BuiltPackage, make_environment, run_make
 from tests.support.processes import answers, free_port, start_logged_process, stop_process_group, wait_until_ready
 
 pytestmark = pytest.mark.e2e
