@@ -51,7 +51,14 @@ class SigningKey:
         return jwt.encode(claims, self.private_key, algorithm=self.algorithm, headers={"kid": self.key_id, **header})
 
 
-def claims_for(issuer: str, audience: str | None, *, lifetime_seconds: int = 300, **extra: Any) -> dict[str, Any]:
+# Parametrized cases sign their tokens when the module is collected, which in a full `make test` on a busy machine is
+# many minutes before they run: an hour keeps a token meant to be valid from expiring on the way.
+DEFAULT_LIFETIME_SECONDS = 3600
+
+
+def claims_for(
+    issuer: str, audience: str | None, *, lifetime_seconds: int = DEFAULT_LIFETIME_SECONDS, **extra: Any
+) -> dict[str, Any]:
     now = int(time.time())
     claims: dict[str, Any] = {"iss": issuer, "sub": "athlete-42", "iat": now, "nbf": now, "exp": now + lifetime_seconds}
     if audience is not None:
