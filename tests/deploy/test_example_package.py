@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from bench.api_gateway_events import proxy_event
-from tests.conftest import handshake_headers, initialize_body, request_body
-from tests.deploy.conftest import PROJECT_ROOT, BuiltPackage, run_make
 from tests.deploy.test_lambda_package_offline import run_isolated
+from tests.support.jsonrpc import handshake_headers, initialize_body, request_body
+from tests.support.lambda_package import PROJECT_ROOT, BuiltPackage, run_make
 
 pytestmark = pytest.mark.e2e
 

@@ -18,9 +18,10 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.conftest import encode, initialize_body
-from tests.e2e.conftest import RunningServer, free_port, start_chalice_local, stop
+from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.example_app import build_wheel, copy_example, install_wheel
+from tests.support.jsonrpc import encode, initialize_body
+from tests.support.processes import free_port
 from tests.support.token_issuer import TokenIssuer, start_token_issuer
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ from mcp.server import MCPServer
 from chalice_mcp.bridge import HttpRequest, StatelessMCPBridge
 from chalice_mcp.endpoint import build_bridge
 from chalice_mcp.settings import Settings
-from tests.conftest import encode, initialize_body
+from tests.support.jsonrpc import encode, initialize_body
 
 
 def bridge_for(environment: dict[str, str]) -> StatelessMCPBridge:

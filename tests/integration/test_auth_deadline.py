@@ -15,7 +15,7 @@ from chalice_mcp.auth.oauth_authorizer import OAuthAuthorizer
 from chalice_mcp.bridge import HttpRequest, StatelessMCPBridge
 from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
 from chalice_mcp.bridge.hooks import AuthDecision
-from tests.conftest import encode, request_body
+from tests.support.jsonrpc import encode, request_body
 from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, oauth_settings
 from tests.support.signing_keys import claims_for
 

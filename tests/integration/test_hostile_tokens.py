@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from chalice_mcp.bridge import HttpRequest
 from chalice_mcp.endpoint import MCPEndpoint
 from chalicelib.service import build_service
-from tests.conftest import encode, initialize_body
+from tests.support.jsonrpc import encode, initialize_body
 from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer, oauth_settings
 
 FUZZ_SETTINGS = settings(

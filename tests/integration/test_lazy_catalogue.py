@@ -14,7 +14,7 @@ from chalice_mcp.lazy_catalogue import catalogue_needed_for, jsonrpc_method
 from chalice_mcp.settings import Settings
 from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
 from chalicelib.service import build_service
-from tests.conftest import (
+from tests.support.jsonrpc import (
     encode,
     handshake_headers,
     initialize_body,

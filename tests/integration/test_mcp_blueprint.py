@@ -16,7 +16,7 @@ from mcp.server import MCPServer
 
 from chalice_mcp import Settings, mcp_blueprint
 from chalice_mcp.blueprint import normalised_prefix, settings_under_prefix
-from tests.conftest import JSON_HEADERS, encode, handshake_headers, initialize_body, request_body
+from tests.support.jsonrpc import JSON_HEADERS, encode, handshake_headers, initialize_body, request_body
 
 PREFIX = "/tools"
 PUBLIC_URL = "https://shop.example/api"

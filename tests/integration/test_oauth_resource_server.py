@@ -17,7 +17,7 @@ from chalice_mcp.auth.oauth_authorizer import OAuthAuthorizer
 from chalice_mcp.bridge import HttpRequest
 from chalice_mcp.endpoint import MCPEndpoint, build_bridge
 from chalicelib.service import build_service
-from tests.conftest import encode, initialize_body, request_body
+from tests.support.jsonrpc import encode, initialize_body, request_body
 from tests.support.oauth_service import (
     AUDIENCE,
     ISSUER,
