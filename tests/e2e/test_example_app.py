@@ -10,6 +10,7 @@ import json
 import subprocess
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,9 +36,24 @@ INSPECTOR_TIMEOUT_SECONDS = 90
 
 
 @pytest.fixture(scope="module")
-def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    work_dir = tmp_path_factory.mktemp("wheel")
-    return install_wheel(build_wheel(work_dir / "dist"), work_dir / "site")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("dist"))
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install_wheel(wheel, tmp_path_factory.mktemp("site"))
+
+
+def test_the_wheel_holds_the_endpoint_package_alone(wheel):
+    distribution, version = wheel.name.split("-")[:2]
+    dist_info = f"{distribution}-{version}.dist-info"
+    with zipfile.ZipFile(wheel) as archive:
+        top_level = {name.split("/")[0] for name in archive.namelist()}
+        metadata = archive.read(f"{dist_info}/METADATA").decode()
+    assert top_level == {"chalice_mcp", dist_info}
+    assert "Requires-Dist: mcp" in metadata
+    assert "Requires-Dist: chalice" not in metadata
 
 
 def start_example(work_dir: Path, installed_wheel: Path, **environment_variables: str) -> RunningServer:

@@ -91,7 +91,16 @@ def filled_in_project(directory: Path) -> Path:
     """The project through symlinks, with its own `.chalice/config.json` whose prod stage holds PROD_VALUES. The
     package venv in build/ is the project's own, so it is built once."""
     (PROJECT_ROOT / "build").mkdir(exist_ok=True)
-    for name in ("app.py", "chalicelib", "vendor", "requirements.txt", "requirements-dev.txt", "Makefile", "deploy", "build"):
+    for name in (
+        "app.py",
+        "chalicelib",
+        "vendor",
+        "requirements.txt",
+        "requirements-dev.txt",
+        "Makefile",
+        "deploy",
+        "build",
+    ):
         (directory / name).symlink_to(PROJECT_ROOT / name)
     config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
     prod = config["stages"]["prod"]["environment_variables"]
