@@ -43,11 +43,12 @@ class FitnessCatalogue:
             if self._registered:
                 return
             # The domain and the registration modules are imported here, not at container start.
-            from chalicelib.mcp_server import prompts, resources, tools
+            from chalicelib.mcp_server import prompts, resources, tools, views
 
             tools.register(self.server)
             resources.register(self.server)
             prompts.register(self.server)
+            views.register(self.server)
             self._tool_names = frozenset(tools.TOOLS)
             self._registered = True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mcp.server import MCPServer
 
-from chalicelib.mcp_server import completions
+from chalicelib.mcp_server import completions, views
 from chalicelib.mcp_server.catalogue import FitnessCatalogue
 
 SERVER_NAME = "fitness-calculators"
@@ -32,6 +32,8 @@ def build_fitness_server(*, with_catalogue: bool = True) -> MCPServer:
         subscriptions=False,
         # The SDK logs each stateless exchange at INFO; at WARNING only what an operator must see remains.
         log_level="WARNING",
+        # MCP Apps: advertised from the start; the views themselves come with the catalogue.
+        extensions=[views.apps_extension()],
     )
     # The completion handler is what advertises the `completions` capability, so it is there from the start.
     completions.register(server)

@@ -21,6 +21,7 @@ from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.formulas import FORMULAS
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Bounds, Sex
+from chalicelib.mcp_server import views
 
 
 def within(bounds: Bounds, description: str) -> Any:
@@ -348,5 +349,9 @@ def reporting_input_errors(tool: Callable[..., Awaitable[CallToolResult]]) -> Ca
 def register(server: MCPServer) -> None:
     for name, (tool, description) in TOOLS.items():
         server.add_tool(
-            reporting_input_errors(tool), name=name, description=description, annotations=annotations_for(name)
+            reporting_input_errors(tool),
+            name=name,
+            description=description,
+            annotations=annotations_for(name),
+            meta=views.tool_meta(name),
         )
