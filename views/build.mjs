@@ -52,6 +52,26 @@ const englishOnlyZod = {
   },
 };
 
+// The MCP client package is one pre-bundled library whose chunks only define things, but it does not say so
+// (no "sideEffects": false), so the bundler keeps transports and validators the views never reach (≈70 KB).
+const clientWithoutSideEffects = {
+  name: "client-without-side-effects",
+  setup(build) {
+    build.onResolve({ filter: /^@modelcontextprotocol\/client$|^\.\/.*\.mjs$/ }, async (args) => {
+      if (args.pluginData?.resolving || !/@modelcontextprotocol\/(client|ext-apps)/.test(args.importer + args.path)) {
+        return undefined;
+      }
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { resolving: true },
+      });
+      return resolved.path.includes("/@modelcontextprotocol/client/") ? { path: resolved.path, sideEffects: false } : undefined;
+    });
+  },
+};
+
 const digest = sourcesDigest();
 const stylesheet = readFileSync(join(VIEWS_DIR, "src", "shared", "view.css"), "utf8");
 for (const [name, title] of Object.entries(VIEWS)) {
@@ -63,7 +83,7 @@ for (const [name, title] of Object.entries(VIEWS)) {
     target: "es2022",
     legalComments: "none",
     write: false,
-    plugins: [englishOnlyZod],
+    plugins: [englishOnlyZod, clientWithoutSideEffects],
     logLevel: "warning",
   });
   const script = result.outputFiles[0].text;

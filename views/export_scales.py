@@ -26,7 +26,10 @@ def scales() -> dict[str, object]:
     for sex, (essential_minimum, upper_bounds) in body.BODY_FAT_CATEGORIES.items():
         body_fat[sex] = [{"below": essential_minimum, "category": "Below essential fat"}, *bands(upper_bounds, "Obese")]
     return {
-        "bmi": {"source": "WHO adult classification (2000)", "bands": bands(body.BMI_CATEGORIES, body.BMI_HIGHEST_CATEGORY)},
+        "bmi": {
+            "source": "WHO adult classification (2000)",
+            "bands": bands(body.BMI_CATEGORIES, body.BMI_HIGHEST_CATEGORY),
+        },
         "body_fat": {"source": "American Council on Exercise", "bands": body_fat},
         "waist_to_height": {
             "source": "Ashwell & Hsieh (2005)",

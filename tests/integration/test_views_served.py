@@ -103,7 +103,7 @@ def test_reading_a_view_returns_a_full_html_document_that_loads_nothing_from_the
     assert content["mimeType"] == APP_MIME_TYPE
     assert content["_meta"]["ui"] == {"csp": {}, "prefersBorder": True}
     document = content["text"]
-    assert document.startswith("<!doctype html>\n<html lang=\"en\">")
+    assert document.startswith('<!doctype html>\n<html lang="en">')
     assert document.rstrip().endswith("</html>")
     assert "<script>" in document and "<style>" in document
     parser = ExternalReferences()
@@ -154,6 +154,10 @@ def test_reading_a_view_and_calling_its_tool_are_logged_without_values():
     )
     read_line, call_line = service.log_lines()[-2:]
     assert (read_line["jsonrpc_method"], read_line["target"], read_line["outcome"]) == ("resources/read", uri, "ok")
-    assert (call_line["jsonrpc_method"], call_line["target"], call_line["outcome"]) == ("tools/call", "calculate-bmi", "ok")
+    assert (call_line["jsonrpc_method"], call_line["target"], call_line["outcome"]) == (
+        "tools/call",
+        "calculate-bmi",
+        "ok",
+    )
     logged = service.logs.getvalue()
     assert "<!doctype" not in logged and "73.3" not in logged and "181.7" not in logged and "22.2" not in logged

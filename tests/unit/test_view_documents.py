@@ -21,7 +21,9 @@ def sources_digest() -> str:
     """views/build.mjs's `sourcesDigest`: every source's path (sorted, relative to views/) and bytes."""
     files = [*(VIEWS_DIR / "src").rglob("*"), VIEWS_DIR / "build.mjs", VIEWS_DIR / "package-lock.json"]
     digest = hashlib.sha256()
-    for path in sorted((file for file in files if file.is_file()), key=lambda file: file.relative_to(VIEWS_DIR).as_posix()):
+    for path in sorted(
+        (file for file in files if file.is_file()), key=lambda file: file.relative_to(VIEWS_DIR).as_posix()
+    ):
         digest.update(path.relative_to(VIEWS_DIR).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")

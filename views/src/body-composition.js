@@ -24,16 +24,14 @@ function scaleChart(kind, bands, value, valueLabel) {
   const rects = bands.map((band, index) => {
     const from = x(edges[index]);
     const to = x(edges[index + 1]);
-    const wide = to - from > 70;
     return svg(
       "g",
       { class: "band", "data-category": band.category },
       svg("rect", { x: from, y: BAR_TOP, width: Math.max(to - from, 1), height: BAR_HEIGHT,
         fill: `var(${colours[index % colours.length]})`, opacity: 0.85 }),
-      wide
-        ? svg("text", { x: (from + to) / 2, y: BAR_TOP + BAR_HEIGHT + 30, "text-anchor": "middle", class: "muted" },
-            band.category)
-        : [],
+      // Alternate rows, so that the names of narrow neighbouring bands do not overlap.
+      svg("text", { x: (from + to) / 2, y: BAR_TOP + BAR_HEIGHT + 30 + (index % 2) * 15, "text-anchor": "middle",
+        class: "muted" }, band.category),
     );
   });
   const ticks = bounds.map((bound) =>
@@ -44,7 +42,7 @@ function scaleChart(kind, bands, value, valueLabel) {
   const anchor = markerX < 120 ? "start" : markerX > WIDTH - 120 ? "end" : "middle";
   return svg(
     "svg",
-    { viewBox: `0 0 ${WIDTH} ${BAR_TOP + BAR_HEIGHT + 40}`, role: "img", "aria-label": "Value on its category scale" },
+    { viewBox: `0 0 ${WIDTH} ${BAR_TOP + BAR_HEIGHT + 52}`, role: "img", "aria-label": "Value on its category scale" },
     rects,
     ticks,
     svg("line", { x1: markerX, x2: markerX, y1: BAR_TOP - 8, y2: BAR_TOP + BAR_HEIGHT + 4, class: "mark" }),

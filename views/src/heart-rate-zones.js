@@ -53,7 +53,7 @@ function zonesChart(result) {
 function describe(result) {
   const method =
     result.method === "karvonen"
-      ? `Karvonen: % of heart-rate reserve above a resting ${result.resting_heart_rate_bpm} bpm`
+      ? `Karvonen, % of heart-rate reserve above a resting ${result.resting_heart_rate_bpm} bpm`
       : "% of maximum heart rate";
   const source =
     result.max_heart_rate_source === "given" ? "measured (given)" : "estimated from age (Tanaka, 208 − 0.7 × age)";

@@ -46,8 +46,8 @@ function curveChart(points, givenPoint, predicted) {
         ? svg("circle", { cx: x(point.distance), cy: y(point.time), r: 6, fill: "var(--accent)" })
         : svg("rect", { x: x(point.distance) - 6, y: y(point.time) - 6, width: 12, height: 12,
             fill: "var(--zone-5)", transform: `rotate(45 ${x(point.distance)} ${y(point.time)})` }),
-      svg("text", { x: x(point.distance) + (anchor === "end" ? -10 : 10), y: y(point.time) - 10,
-        "text-anchor": anchor }, label),
+      svg("text", { x: x(point.distance) + (anchor === "end" ? -10 : 10),
+        y: y(point.time) + (shape === "given" ? 22 : -10), "text-anchor": anchor }, label),
     );
   return svg(
     "svg",

@@ -15,18 +15,22 @@ const WIDTH = 640;
 const ROW = 24;
 
 function estimatesChart(result) {
-  const largest = Math.max(...FORMULAS.map(([key]) => result.by_formula[key]), result.one_rep_max_kg);
-  const left = 120;
-  const plotWidth = WIDTH - left - 80;
-  const x = (kg) => left + (kg / largest) * plotWidth;
+  // A dot plot on a narrow axis around the estimates, so that their spread shows; each value is also written out.
+  const values = [...FORMULAS.map(([key]) => result.by_formula[key]), result.one_rep_max_kg];
+  const smallest = Math.min(...values);
+  const largest = Math.max(...values);
+  const padding = (largest - smallest) * 0.15 || 1;
+  const left = 130;
+  const right = WIDTH - 90;
+  const x = (kg) => left + ((kg - smallest + padding) / (largest - smallest + 2 * padding)) * (right - left);
   const rows = FORMULAS.map(([key, name], index) =>
     svg(
       "g",
       { class: "estimate", "data-formula": key },
       svg("text", { x: 0, y: index * ROW + 15 }, name),
-      svg("rect", { x: left, y: index * ROW + 3, width: x(result.by_formula[key]) - left, height: ROW - 8, rx: 3,
-        fill: "var(--zone-1)" }),
-      svg("text", { x: x(result.by_formula[key]) + 6, y: index * ROW + 15 }, `${result.by_formula[key]} kg`),
+      svg("line", { x1: left, x2: right, y1: index * ROW + 11, y2: index * ROW + 11, class: "axis" }),
+      svg("circle", { cx: x(result.by_formula[key]), cy: index * ROW + 11, r: 6, fill: "var(--zone-1)" }),
+      svg("text", { x: WIDTH, y: index * ROW + 15, "text-anchor": "end" }, `${result.by_formula[key]} kg`),
     ),
   );
   const bottom = FORMULAS.length * ROW;
