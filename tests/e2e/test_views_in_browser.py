@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,15 @@ class HostedView:
         self.frame.locator("main", has_text=text).wait_for(timeout=WAIT_MS)
 
     def forwarded(self, tool_name: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """The view's own calls of `tool_name` that the host forwarded (the first call is the test's)."""
         return [(arguments, result) for name, arguments, result in self.endpoint.tool_calls[1:] if name == tool_name]
+
+    def wait_for_forwarded(self, tool_name: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while not self.forwarded(tool_name):
+            assert time.monotonic() < deadline, f"the view's {tool_name} call never reached the server"
+            self.page.wait_for_timeout(50)  # lets Playwright run the exposed function that forwards it
+        return self.forwarded(tool_name)
 
 
 @pytest.fixture
@@ -158,9 +167,7 @@ def test_changing_age_and_resting_rate_calls_the_tool_through_the_host_and_redra
     hosted.frame.locator("input[name=resting_heart_rate_bpm]").fill("48")
     hosted.frame.locator("button[type=submit]").click()
 
-    hosted.page.wait_for_function("() => true")  # let the forwarded call land
-    hosted.frame.locator("svg g.zone").first.wait_for(timeout=WAIT_MS)
-    (arguments, result), *_ = hosted.forwarded("calculate-heart-rate-zones") or [(None, None)]
+    ((arguments, result),) = hosted.wait_for_forwarded("calculate-heart-rate-zones")
     assert arguments == {"age": 25, "resting_heart_rate_bpm": 48}
     after = zone_ranges(result["structuredContent"])
     assert after != before
@@ -188,7 +195,8 @@ def test_vdot_view_shows_the_vdot_paces_per_km_and_mile_and_the_equivalent_times
     hosted = show_view("calculate-vdot", {"distance_m": 10000, "time_s": "45:00"})
     structured = hosted.result["structuredContent"]
     hosted.wait_for_text(shown(structured["vdot"]))
-    hosted.frame.locator("td[data-mile=repetition]", has_text="/mi").wait_for(timeout=WAIT_MS)
+    for pace in structured["training_paces_s_per_km"]:
+        hosted.frame.locator(f"td[data-mile={pace}]", has_text="/mi").wait_for(timeout=WAIT_MS)
     text = hosted.text()
     for pace in structured["training_paces_s_per_km"].values():
         assert f"{format_duration(pace)} /km" in text
