@@ -8,7 +8,7 @@ is unchanged by its view: clients that do not render apps read the same text and
 from __future__ import annotations
 
 import functools
-import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,9 @@ from mcp.server.apps import Apps, ResourceCsp
 # Built by `make views` from the sources in views/ and committed, so the server needs no Node.
 DOCUMENTS_DIR = Path(__file__).parent / "view_documents"
 URI_PREFIX = "ui://fitness-calculators/"
+# Each document records the digest of the sources it was built from (views/build.mjs): the build is deterministic, so
+# that digest versions the content without hashing 1.7 MB of HTML at a cold container's first tools/list.
+SOURCES_DIGEST = re.compile(r'<meta name="fitness-view-sources-sha256" content="([0-9a-f]{64})">')
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,10 @@ def apps_extension() -> Apps:
 
 def view_uri(view: View, html: str) -> str:
     """The view's URI with a content version: hosts cache UI resources by URI, so a changed document is a new URI."""
-    return f"{URI_PREFIX}{view.name}.{hashlib.sha256(html.encode()).hexdigest()[:12]}.html"
+    recorded = SOURCES_DIGEST.search(html, 0, 1024)
+    if recorded is None:
+        raise ValueError(f"{view.path} records no sources digest: rebuild it with `make views`")
+    return f"{URI_PREFIX}{view.name}.{recorded[1][:12]}.html"
 
 
 @functools.cache

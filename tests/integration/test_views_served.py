@@ -118,10 +118,17 @@ def test_reading_a_view_returns_a_full_html_document_that_loads_nothing_from_the
         assert network_api not in document, network_api
 
 
-def test_the_view_uri_changes_with_the_document():
+def built_from(digest: str) -> str:
+    return f'<!doctype html>\n<html lang="en">\n<head>\n<meta name="fitness-view-sources-sha256" content="{digest}">'
+
+
+def test_the_view_uri_is_versioned_by_the_sources_the_document_was_built_from():
     view = views.VIEWS[0]
-    assert views.view_uri(view, "<!doctype html>a") != views.view_uri(view, "<!doctype html>b")
-    assert views.view_uri(view, "same") == views.view_uri(view, "same")
+    first, second = built_from("a" * 64), built_from("b" * 64)
+    assert views.view_uri(view, first) == f"ui://fitness-calculators/{view.name}.aaaaaaaaaaaa.html"
+    assert views.view_uri(view, first) != views.view_uri(view, second)
+    with pytest.raises(ValueError, match="make views"):
+        views.view_uri(view, "<!doctype html><html></html>")
 
 
 def test_discover_advertises_the_apps_extension(http):
