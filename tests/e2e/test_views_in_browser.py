@@ -165,7 +165,7 @@ def test_changing_age_and_resting_rate_calls_the_tool_through_the_host_and_redra
 
     hosted.frame.locator("input[name=age]").fill("25")
     hosted.frame.locator("input[name=resting_heart_rate_bpm]").fill("48")
-    hosted.frame.locator("button[type=submit]").click()
+    hosted.frame.locator("button").click()
 
     ((arguments, result),) = hosted.wait_for_forwarded("calculate-heart-rate-zones")
     assert arguments == {"age": 25, "resting_heart_rate_bpm": 48}
@@ -292,4 +292,21 @@ def test_body_composition_view_puts_the_value_on_its_category_scale(
     assert hosted.frame.locator("svg text.value").text_content() == f"{value}{marker_suffix} · {structured['category']}"
     assert hosted.frame.locator("svg g.band rect").count() == bands
     screenshot(hosted, screenshots_dir, f"body-composition-{value_key.replace('_', '-')}")
+    assert_clean(hosted)
+
+
+def test_a_refused_recalculation_shows_the_tools_message_and_keeps_the_chart(show_view):
+    hosted = show_view("calculate-heart-rate-zones", {"age": 40})
+    before = zone_ranges(hosted.result["structuredContent"])
+    hosted.wait_for_text(before[0])
+    hosted.frame.locator("input[name=resting_heart_rate_bpm]").fill("250")
+    hosted.frame.locator("button").click()
+    alert = hosted.frame.locator("[role=alert]")
+    alert.wait_for(timeout=WAIT_MS)
+    ((arguments, result),) = hosted.wait_for_forwarded("calculate-heart-rate-zones")
+    assert arguments == {"age": 40, "resting_heart_rate_bpm": 250}
+    assert result["isError"] is True
+    assert "resting_heart_rate_bpm" in alert.inner_text()
+    assert alert.inner_text() == result["content"][0]["text"]
+    assert all(label in hosted.text() for label in before)
     assert_clean(hosted)

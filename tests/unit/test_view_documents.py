@@ -61,3 +61,17 @@ def test_the_category_bands_name_every_category_of_the_domain():
     assert [band["category"] for band in bands["bmi"]["bands"]][-1] == "Obesity class III"
     assert len(bands["body_fat"]["bands"]["female"]) == 6
     assert bands["waist_to_height"]["bands"][1] == {"below": 0.5, "category": "Healthy"}
+
+
+def test_the_readme_shows_a_screenshot_of_every_view_and_each_one_the_docs_show_exists():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    guide = (PROJECT_ROOT / "docs" / "views.md").read_text(encoding="utf-8")
+    in_readme = re.findall(r"docs/(images/views/[a-z-]+\.png)", readme)
+    in_guide = re.findall(r"\((images/views/[a-z-]+\.png)\)", guide)
+    assert {view.name for view in views.VIEWS} <= {
+        "body-composition" if Path(image).stem.startswith("body-composition") else Path(image).stem
+        for image in in_readme
+    }
+    assert in_guide
+    for image in {*in_readme, *in_guide}:
+        assert (PROJECT_ROOT / "docs" / image).stat().st_size > 5_000, image

@@ -73,31 +73,37 @@ function numberField(label, name, value) {
 }
 
 function inputsForm(app, result) {
-  const form = html(
-    "form",
-    { "aria-label": "Recalculate the zones" },
+  // No <form> submission: hosts may sandbox the view without allow-forms, which would block it.
+  const inputs = html(
+    "div",
+    { class: "inputs", role: "group", "aria-label": "Recalculate the zones" },
     numberField("Age (years)", "age", lastArguments.age),
     numberField("Max HR (bpm, optional)", "max_heart_rate_bpm", lastArguments.max_heart_rate_bpm),
     numberField("Resting HR (bpm, optional)", "resting_heart_rate_bpm", result.resting_heart_rate_bpm),
-    html("button", { type: "submit" }, "Recalculate"),
+    html("button", { type: "button" }, "Recalculate"),
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  const button = inputs.querySelector("button");
+  const recalculate = async () => {
     const args = {};
-    for (const [name, value] of new FormData(form)) if (String(value).trim() !== "") args[name] = Number(value);
-    const button = form.querySelector("button");
+    for (const input of inputs.querySelectorAll("input")) {
+      if (input.value.trim() !== "") args[input.name] = Number(input.value);
+    }
     button.disabled = true;
     try {
       const next = await callTool(app, TOOL, args);
       lastArguments = args;
       render(next, app);
     } catch (error) {
-      form.querySelector(".error")?.remove();
-      form.append(html("p", { class: "error", role: "alert" }, error.message));
+      inputs.querySelector(".error")?.remove();
+      inputs.append(html("p", { class: "error", role: "alert" }, error.message));
       button.disabled = false;
     }
+  };
+  button.addEventListener("click", recalculate);
+  inputs.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") recalculate();
   });
-  return form;
+  return inputs;
 }
 
 function render(result, app) {

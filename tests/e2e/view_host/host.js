@@ -11,7 +11,7 @@ window.mountView = async ({ html, toolName, args, result, theme }) => {
   const iframe = document.createElement("iframe");
   iframe.id = "view";
   // Without allow-same-origin the view runs in an opaque origin, as hosts run it.
-  iframe.setAttribute("sandbox", "allow-scripts allow-forms");
+  iframe.setAttribute("sandbox", "allow-scripts");
   iframe.style.cssText = "width: 680px; height: 200px; border: 1px solid #8884; border-radius: 12px; display: block";
   iframe.srcdoc = html.replace("<head>", `<head><meta http-equiv="Content-Security-Policy" content="${HOST_CSP}">`);
   document.body.append(iframe);
