@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -310,3 +312,18 @@ def test_a_refused_recalculation_shows_the_tools_message_and_keeps_the_chart(sho
     assert alert.inner_text() == result["content"][0]["text"]
     assert all(label in hosted.text() for label in before)
     assert_clean(hosted)
+
+
+def test_without_chromium_the_view_tests_fail_and_say_how_to_get_it():
+    first_view_test = f"{__file__}::test_zones_view_draws_each_zone_of_the_real_result_as_a_labelled_band"
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", first_view_test],
+        env={**os.environ, "CHROMIUM": "/nonexistent/chromium"},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 1, completed.stdout
+    assert "1 error" in completed.stdout and "skipped" not in completed.stdout
+    assert "apt-get install -y chromium" in completed.stdout
