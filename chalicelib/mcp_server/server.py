@@ -5,7 +5,6 @@ from __future__ import annotations
 from mcp.server import MCPServer
 
 from chalicelib.mcp_server import completions, views
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
 
 SERVER_NAME = "fitness-calculators"
 SERVER_VERSION = "0.1.0"
@@ -20,9 +19,9 @@ INSTRUCTIONS = (
 )
 
 
-def build_fitness_server(*, with_catalogue: bool = True) -> MCPServer:
-    """The server with every tool, resource and prompt registered; built once per container. Without the catalogue,
-    it has its identity and every capability but no tools, resources or prompts yet (see `FitnessCatalogue`)."""
+def build_fitness_server() -> MCPServer:
+    """The server's identity and every capability, built once per container; its tools, resources and prompts are
+    registered by a `FitnessCatalogue` at their first need."""
     server = MCPServer(
         SERVER_NAME,
         title="Fitness calculators",
@@ -37,6 +36,4 @@ def build_fitness_server(*, with_catalogue: bool = True) -> MCPServer:
     )
     # The completion handler is what advertises the `completions` capability, so it is there from the start.
     completions.register(server)
-    if with_catalogue:
-        FitnessCatalogue(server).ensure_registered()
     return server
