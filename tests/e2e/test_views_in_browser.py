@@ -33,7 +33,9 @@ SCREENSHOTS_DIR_VARIABLE = "VIEW_SCREENSHOTS_DIR"
 WAIT_MS = 20_000
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API runs an event loop on this thread while it is open, and every later
+# `asyncio.run` in the session (the SDK client tests) would find it running.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = chromium_path()
     if executable is None:
