@@ -13,7 +13,7 @@ from mcp.server.apps import APP_MIME_TYPE, EXTENSION_ID
 
 from chalicelib.mcp_server import views
 from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
-from tests.conftest import encode, handshake_headers, modern_headers, modern_request, request_body
+from tests.support.jsonrpc import encode, handshake_headers, modern_headers, modern_request, request_body
 from tests.support.observed_service import observed_service
 
 APP_TOOLS = {tool: view.name for view in views.VIEWS for tool in view.tools}
