@@ -1,5 +1,5 @@
-"""The fitness catalogue (tools, resources, prompts) and its registration, handed to a `LazyCatalogue`: registered on
-the server at its first need, once per container (see `chalice_mcp.lazy_catalogue`)."""
+"""The fitness catalogue (tools, resources, prompts, views) and its registration, handed to a `LazyCatalogue`:
+registered on the server at its first need, once per container (see `chalice_mcp.lazy_catalogue`)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from chalice_mcp.lazy_catalogue import LazyCatalogue
 def register_catalogue(server: MCPServer) -> None:
     """Every fitness tool, resource and prompt; the domain and the registration modules are imported here, not at
     container start."""
-    from chalicelib.mcp_server import prompts, resources, tools
+    from chalicelib.mcp_server import prompts, resources, tools, views
 
     tools.register(server)
     resources.register(server)
     prompts.register(server)
+    views.register(server)
 
 
 class FitnessCatalogue(LazyCatalogue):
