@@ -37,7 +37,7 @@ class FitnessService:
     def from_environment(cls) -> FitnessService:
         settings = Settings.from_environment()
         configure_library_logging()
-        server = build_fitness_server(with_catalogue=False)
+        server = build_fitness_server(with_catalogue=False, cache_ttl_seconds=settings.cache_ttl_seconds)
         authorizer = None
         if settings.auth_mode == "oauth":
             from chalicelib.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed

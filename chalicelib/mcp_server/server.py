@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from mcp.server import MCPServer
+from mcp.server.caching import CACHEABLE_METHODS, CacheHint
 
 from chalicelib.mcp_server import completions
 from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.settings import DEFAULT_CACHE_TTL_SECONDS
 
 SERVER_NAME = "fitness-calculators"
 SERVER_VERSION = "0.1.0"
@@ -20,7 +22,16 @@ INSTRUCTIONS = (
 )
 
 
-def build_fitness_server(*, with_catalogue: bool = True) -> MCPServer:
+def catalogue_cache_hints(ttl_seconds: int) -> dict[str, CacheHint]:
+    """A `public` hint of `ttl_seconds` for every cacheable method (2026-07-28): discovery, the four lists and
+    `resources/read`. The catalogue and the resource texts are the same for every caller and fixed per deployment;
+    tool results are not cacheable in the protocol, so calculators always compute afresh."""
+    return {method: CacheHint(ttl_ms=ttl_seconds * 1000, scope="public") for method in sorted(CACHEABLE_METHODS)}
+
+
+def build_fitness_server(
+    *, with_catalogue: bool = True, cache_ttl_seconds: int = DEFAULT_CACHE_TTL_SECONDS
+) -> MCPServer:
     """The server with every tool, resource and prompt registered; built once per container. Without the catalogue,
     it has its identity and every capability but no tools, resources or prompts yet (see `FitnessCatalogue`)."""
     server = MCPServer(
@@ -32,6 +43,7 @@ def build_fitness_server(*, with_catalogue: bool = True) -> MCPServer:
         subscriptions=False,
         # The SDK logs each stateless exchange at INFO; at WARNING only what an operator must see remains.
         log_level="WARNING",
+        cache_hints=catalogue_cache_hints(cache_ttl_seconds),
     )
     # The completion handler is what advertises the `completions` capability, so it is there from the start.
     completions.register(server)
