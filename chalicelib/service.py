@@ -50,6 +50,7 @@ class FitnessService:
         bridge.observer = RequestObserver(
             log_level=settings.log_level,
             metrics_namespace=settings.metrics_namespace,
+            metrics_by_tenant=settings.metrics_by_tenant,
             # Tool names become metric dimensions only once they are registered, so the set is read lazily.
             known_tools=service.catalogue,
         )

@@ -26,6 +26,7 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
     path_prefix = client_path[: -len(path)].rstrip("/") if client_path.endswith(path) else ""
     # Chalice sets the Lambda context on the app for each invocation; `chalice local` gives a stand-in.
     invocation_id = getattr(getattr(app, "lambda_context", None), "aws_request_id", None)
+    identity = context.get("identity") if isinstance(context.get("identity"), dict) else {}
     return HttpRequest(
         method=request.method.upper(),
         path=path,
@@ -35,6 +36,7 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
         request_id=request_id,
         invocation_id=invocation_id,
         path_prefix=path_prefix,
+        api_key_id=identity.get("apiKeyId") or None,
     )
 
 

@@ -84,6 +84,17 @@ def outcome_of(handled: HandledRequest) -> Outcome:
     return "ok"
 
 
+def tenant_of(handled: HandledRequest) -> str | None:
+    """Who is billed for a request: the id of the API key API Gateway checked, else the OAuth client the token was
+    issued to (`client_id`/`azp`, or Okta's `cid`). Ids only, never a key or a token."""
+    if handled.request.api_key_id:
+        return identifier(handled.request.api_key_id)
+    token = handled.access_token
+    if token is None:
+        return None
+    return identifier(token.client_id or (token.claims or {}).get("cid"))
+
+
 def hashed_subject(issuer: str | None, subject: str | None) -> str | None:
     """A stable, non-reversible tag for a caller: enough to count and correlate, never the identity itself."""
     if not subject:

@@ -35,15 +35,20 @@ class ObservedService:
         return [json.loads(line) for line in self.metrics.getvalue().splitlines() if line.strip()]
 
 
-def observed_service(authorizer: Authorizer | None = None, known_tools: tuple[str, ...] = ()) -> ObservedService:
+def observed_service(
+    authorizer: Authorizer | None = None, known_tools: tuple[str, ...] = (), metrics_by_tenant: bool = False
+) -> ObservedService:
     configure_library_logging()
-    server = build_fitness_server()
-    bridge = StatelessMCPBridge.from_settings(server, Settings.from_environment({}), authorizer=authorizer)
-    service = ObservedService(bridge=bridge)
-    bridge.observer = RequestObserver(
+    logs, metrics = io.StringIO(), io.StringIO()
+    observer = RequestObserver(
         known_tools=known_tools,
-        log_stream=service.logs,
-        metrics_stream=service.metrics,
+        log_stream=logs,
+        metrics_stream=metrics,
         service_name=f"fitness-mcp-test-{uuid.uuid4().hex[:8]}",
+        metrics_by_tenant=metrics_by_tenant,
     )
-    return service
+    server = build_fitness_server()
+    bridge = StatelessMCPBridge.from_settings(
+        server, Settings.from_environment({}), authorizer=authorizer, observer=observer
+    )
+    return ObservedService(bridge=bridge, logs=logs, metrics=metrics)
