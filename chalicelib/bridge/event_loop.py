@@ -29,6 +29,11 @@ class ContainerEventLoop:
         with self._lock:
             return self._loop.run_until_complete(_bounded(coroutine, timeout_seconds))
 
+    def pending_tasks(self) -> set[asyncio.Task[Any]]:
+        """The loop's tasks that have not finished: between requests, only the long-lived ones should be left."""
+        with self._lock:
+            return {task for task in asyncio.all_tasks(self._loop) if not task.done()}
+
     def close(self) -> None:
         with self._lock:
             self._loop.close()

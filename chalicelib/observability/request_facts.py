@@ -103,12 +103,20 @@ def hashed_subject(issuer: str | None, subject: str | None) -> str | None:
 
 
 def _jsonrpc_payload(body: bytes) -> bytes:
-    """The JSON of a reply, whether plain or wrapped as one SSE `message` event."""
-    if body.startswith(b"event:") or body.startswith(b"data:"):
-        for line in body.splitlines():
-            if line.startswith(b"data:"):
-                return line[len(b"data:") :].strip()
-    return body
+    """The JSON-RPC response in a reply: the body itself, or, in an SSE reply (notifications first, then the
+    response), the `data:` of the one event that answers the request."""
+    if not (body.startswith(b"event:") or body.startswith(b"data:") or body.startswith(b"id:")):
+        return body
+    for line in reversed(body.splitlines()):
+        if line.startswith(b"data:"):
+            data = line[len(b"data:") :].strip()
+            if _is_response(_json_object(data)):
+                return data
+    return b""
+
+
+def _is_response(message: dict[str, Any]) -> bool:
+    return "id" in message and ("result" in message or "error" in message)
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:
