@@ -48,5 +48,6 @@ def protected_resource_metadata_at_root() -> Response:
 
 
 @app.route("/", methods=["GET"])
-def server_card() -> Response:
-    return Response(body=service.card, status_code=200, headers={"Content-Type": "application/json"})
+def front_page() -> Response:
+    """A page for people in a browser; the JSON server card for everyone else."""
+    return chalice_response(service.front_page(http_request_from_chalice(app, "/")))

@@ -10,12 +10,19 @@ from typing import Any
 
 from mcp.server import MCPServer
 
-from chalicelib.auth.protected_resource import metadata_reply
+from chalicelib.auth.protected_resource import (
+    invalid_host_reply,
+    metadata_reply,
+    public_base_url,
+    resource_url,
+)
 from chalicelib.bridge import StatelessMCPBridge
-from chalicelib.bridge.exchange import HttpReply, HttpRequest
+from chalicelib.bridge.content_negotiation import HTML_CONTENT_TYPE, prefers_html
+from chalicelib.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
 from chalicelib.mcp_server.catalogue import FitnessCatalogue, catalogue_needed_for
+from chalicelib.mcp_server.home_page import CONTENT_SECURITY_POLICY, ToolSummary, render_home_page, tool_summaries
 from chalicelib.observability import RequestObserver, configure_library_logging
 from chalicelib.settings import Settings
 
@@ -31,6 +38,7 @@ class FitnessService:
         self.bridge = bridge
         self.catalogue = FitnessCatalogue(server)
         self._card: dict[str, Any] | None = None
+        self._tool_summaries: list[ToolSummary] | None = None
         bridge.before_sdk = self._prepare
 
     @classmethod
@@ -65,6 +73,36 @@ class FitnessService:
             self.catalogue.ensure_registered()
             self._card = self.bridge.run(server_card(self.server, self.settings.auth_mode))
         return self._card
+
+    def front_page(self, request: HttpRequest) -> HttpReply:
+        """`GET /`: the page for people when `Accept` prefers HTML (a browser), else the JSON card."""
+        # One URL, two representations: caches must key on Accept.
+        headers = {"Vary": "Accept"}
+        if not prefers_html(request.header("accept")):
+            body = json.dumps(self.card).encode()
+            return HttpReply(status=200, headers={**headers, "Content-Type": JSON_CONTENT_TYPE}, body=body)
+        base_url = public_base_url(request, self.settings.public_url)
+        if base_url is None:
+            return invalid_host_reply()
+        if self._tool_summaries is None:
+            self.catalogue.ensure_registered()
+            self._tool_summaries = self.bridge.run(tool_summaries(self.server))
+        page = render_home_page(
+            title=self.server.title or self.server.name,
+            version=self.server.version or "",
+            endpoint_url=resource_url(base_url),
+            auth_mode=self.settings.auth_mode,
+            api_key_required=self.settings.api_key_required,
+            tools=self._tool_summaries,
+        )
+        headers.update(
+            {
+                "Content-Type": f"{HTML_CONTENT_TYPE}; charset=utf-8",
+                "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+                "X-Content-Type-Options": "nosniff",
+            }
+        )
+        return HttpReply(status=200, headers=headers, body=page.encode())
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
         """The RFC 9728 metadata document, or 404 when the server does not use OAuth."""
