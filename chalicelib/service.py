@@ -10,6 +10,7 @@ from typing import Any
 
 from mcp.server import MCPServer
 
+from chalicelib import garbage_collector
 from chalicelib.auth.protected_resource import (
     invalid_host_reply,
     metadata_reply,
@@ -25,10 +26,12 @@ from chalicelib.mcp_server.catalogue import FitnessCatalogue, catalogue_needed_f
 from chalicelib.mcp_server.home_page import CONTENT_SECURITY_POLICY, ToolSummary, render_home_page, tool_summaries
 from chalicelib.observability import RequestObserver, configure_library_logging
 from chalicelib.settings import Settings
+from chalicelib.snapstart import priming_requests, refresh_after_restore, register_runtime_hooks
 
 # Lambda's AWS_LAMBDA_INITIALIZATION_TYPE for an init that no caller waits for: SnapStart snapshots the container
 # after init, and provisioned concurrency starts it ahead of traffic. Then everything is built at init.
-INITS_AHEAD_OF_REQUESTS = frozenset({"snap-start", "provisioned-concurrency"})
+SNAPSTART_INIT = "snap-start"
+INITS_AHEAD_OF_REQUESTS = frozenset({SNAPSTART_INIT, "provisioned-concurrency"})
 
 
 class FitnessService:
@@ -62,8 +65,11 @@ class FitnessService:
             # Tool names become metric dimensions only once they are registered, so the set is read lazily.
             known_tools=service.catalogue,
         )
-        if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in INITS_AHEAD_OF_REQUESTS:
+        initialization_type = os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE")
+        if initialization_type in INITS_AHEAD_OF_REQUESTS:
             _ = service.card
+        if initialization_type == SNAPSTART_INIT:
+            register_runtime_hooks(before_snapshot=service.prime, after_restore=refresh_after_restore)
         return service
 
     @property
@@ -73,6 +79,20 @@ class FitnessService:
             self.catalogue.ensure_registered()
             self._card = self.bridge.run(server_card(self.server, self.settings.auth_mode))
         return self._card
+
+    def prime(self) -> None:
+        """Answer one request of each kind in-process, so that a container restored from a snapshot taken now
+        starts with every first-time path already taken (chalicelib/snapstart.py)."""
+        # What priming builds is kept for the container's life: frozen like the start's objects, a restored
+        # container's collections do not walk it (a full pass over it would cost the first request more than
+        # priming saves, as every page it touches is faulted in from the snapshot).
+        with garbage_collector.paused_while_starting():
+            self.catalogue.ensure_registered()
+            _ = self.card
+            tools = self.bridge.run(self.server.list_tools())
+            resources = self.bridge.run(self.server.list_resources())
+            for request in priming_requests(tools, str(resources[0].uri)):
+                self.bridge.answer_in_process(request)
 
     def front_page(self, request: HttpRequest) -> HttpReply:
         """`GET /`: the page for people when `Accept` prefers HTML (a browser), else the JSON card."""

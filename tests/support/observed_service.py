@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcp.server import MCPServer
+
 from chalicelib.bridge import HttpReply, HttpRequest, StatelessMCPBridge
 from chalicelib.bridge.hooks import Authorizer
 from chalicelib.mcp_server import build_fitness_server
@@ -20,6 +22,7 @@ class ObservedService:
     bridge: StatelessMCPBridge
     logs: io.StringIO = field(default_factory=io.StringIO)
     metrics: io.StringIO = field(default_factory=io.StringIO)
+    server: MCPServer | None = None
 
     def post(self, body: Any, headers: dict[str, str] | None = None) -> HttpReply:
         all_headers = {"content-type": "application/json", "accept": "application/json", **(headers or {})}
@@ -51,4 +54,4 @@ def observed_service(
     bridge = StatelessMCPBridge.from_settings(
         server, Settings.from_environment({}), authorizer=authorizer, observer=observer
     )
-    return ObservedService(bridge=bridge, logs=logs, metrics=metrics)
+    return ObservedService(bridge=bridge, logs=logs, metrics=metrics, server=server)
