@@ -1,30 +1,33 @@
-"""The composition root: settings, the fitness MCP server, the bridge that serves it and its observer, wired once
-per container."""
+"""The composition root: the one place that builds settings, the fitness MCP server, its catalogue, the bridge that
+serves it and the request observer, and wires them together through their constructors, once per container.
+
+The app, the tests and the benches all build what they serve through `build_service` (or, for a server of their
+own behind the same bridge, `build_bridge`).
+"""
 
 from __future__ import annotations
 
 import atexit
 import json
-import os
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
 from mcp.server import MCPServer
 
 from chalicelib import garbage_collector
-from chalicelib.auth.protected_resource import (
-    invalid_host_reply,
-    metadata_reply,
-    public_base_url,
-    resource_url,
-)
+from chalicelib.auth.protected_resource import invalid_host_reply, metadata_reply, public_base_url, resource_url
 from chalicelib.bridge import StatelessMCPBridge
 from chalicelib.bridge.content_negotiation import HTML_CONTENT_TYPE, prefers_html
+from chalicelib.bridge.edge import EdgeRules, OriginPolicy
 from chalicelib.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest
+from chalicelib.bridge.hooks import Authorizer, Observer
+from chalicelib.bridge.stateless_mcp import StreamableHTTPServer
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
-from chalicelib.mcp_server.catalogue import FitnessCatalogue, catalogue_needed_for
+from chalicelib.mcp_server.catalogue import FitnessCatalogue
 from chalicelib.mcp_server.home_page import CONTENT_SECURITY_POLICY, ToolSummary, render_home_page, tool_summaries
 from chalicelib.observability import RequestObserver, configure_library_logging
+from chalicelib.observability.request_observer import SERVICE_NAME
 from chalicelib.settings import Settings
 from chalicelib.snapstart import priming_requests, refresh_after_restore, register_runtime_hooks
 
@@ -35,49 +38,30 @@ INITS_AHEAD_OF_REQUESTS = frozenset({SNAPSTART_INIT, "provisioned-concurrency"})
 
 
 class FitnessService:
-    def __init__(self, settings: Settings, server: MCPServer, bridge: StatelessMCPBridge) -> None:
+    """What the routes serve: the wired parts, and the documents (card, OAuth metadata) built from them."""
+
+    def __init__(
+        self, settings: Settings, server: MCPServer, catalogue: FitnessCatalogue, bridge: StatelessMCPBridge
+    ) -> None:
         self.settings = settings
         self.server = server
+        self.catalogue = catalogue
         self.bridge = bridge
-        self.catalogue = FitnessCatalogue(server)
         self._card: dict[str, Any] | None = None
         self._tool_summaries: list[ToolSummary] | None = None
-        bridge.before_sdk = self._prepare
 
     @classmethod
     def from_environment(cls) -> FitnessService:
-        settings = Settings.from_environment()
-        configure_library_logging()
-        server = build_fitness_server(with_catalogue=False, cache_ttl_seconds=settings.cache_ttl_seconds)
-        authorizer = None
-        if settings.auth_mode == "oauth":
-            from chalicelib.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed
-
-            # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
-            authorizer = OAuthAuthorizer.from_settings(settings)
-        bridge = StatelessMCPBridge.from_settings(server, settings, authorizer=authorizer)
-        atexit.register(bridge.close)
-        service = cls(settings, server, bridge)
-        bridge.observer = RequestObserver(
-            log_level=settings.log_level,
-            metrics_namespace=settings.metrics_namespace,
-            metrics_by_tenant=settings.metrics_by_tenant,
-            # Tool names become metric dimensions only once they are registered, so the set is read lazily.
-            known_tools=service.catalogue,
-        )
-        initialization_type = os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE")
-        if initialization_type in INITS_AHEAD_OF_REQUESTS:
-            _ = service.card
-        if initialization_type == SNAPSTART_INIT:
-            register_runtime_hooks(before_snapshot=service.prime, after_restore=refresh_after_restore)
-        return service
+        """The service the app serves, from the environment the Chalice stage sets."""
+        return build_service(Settings.from_environment())
 
     @property
     def card(self) -> dict[str, Any]:
-        """The server card for `GET /`, built on first use: the catalogue is fixed once registered."""
+        """The server card for `GET /`, built on first use from the tool catalogue."""
         if self._card is None:
-            self.catalogue.ensure_registered()
-            self._card = self.bridge.run(server_card(self.server, self.settings.auth_mode))
+            from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES  # imports the domain: not at container start
+
+            self._card = server_card(self.server, TOOL_NAMES, self.settings.auth_mode)
         return self._card
 
     def prime(self) -> None:
@@ -87,11 +71,12 @@ class FitnessService:
         # container's collections do not walk it (a full pass over it would cost the first request more than
         # priming saves, as every page it touches is faulted in from the snapshot).
         with garbage_collector.paused_while_starting():
+            from chalicelib.mcp_server.tool_catalogue import FORMULA_INDEX_URI, TOOL_CATALOGUE
+
             self.catalogue.ensure_registered()
             _ = self.card
-            tools = self.bridge.run(self.server.list_tools())
-            resources = self.bridge.run(self.server.list_resources())
-            for request in priming_requests(tools, str(resources[0].uri)):
+            example_calls = {tool.name: tool.example.arguments for tool in TOOL_CATALOGUE}
+            for request in priming_requests(example_calls, FORMULA_INDEX_URI):
                 self.bridge.answer_in_process(request)
 
     def front_page(self, request: HttpRequest) -> HttpReply:
@@ -105,8 +90,7 @@ class FitnessService:
         if base_url is None:
             return invalid_host_reply()
         if self._tool_summaries is None:
-            self.catalogue.ensure_registered()
-            self._tool_summaries = self.bridge.run(tool_summaries(self.server))
+            self._tool_summaries = tool_summaries()
         page = render_home_page(
             title=self.server.title or self.server.name,
             version=self.server.version or "",
@@ -128,20 +112,75 @@ class FitnessService:
         """The RFC 9728 metadata document, or 404 when the server does not use OAuth."""
         return metadata_reply(request, self.settings)
 
-    def _prepare(self, request: HttpRequest) -> None:
-        # Once registered, a warm request does not even read its method.
-        if not self.catalogue.registered and catalogue_needed_for(jsonrpc_method(request)):
-            self.catalogue.ensure_registered()
+
+def build_service(
+    settings: Settings,
+    *,
+    authorizer: Authorizer | None = None,
+    log_stream: IO[str] | None = None,
+    metrics_stream: IO[str] | None = None,
+    service_name: str = SERVICE_NAME,
+) -> FitnessService:
+    """The fitness service for `settings`. The authorizer is the one the settings name unless one is given; the
+    request log and metrics go to stdout (where Lambda collects them) unless streams are given."""
+    configure_library_logging()
+    server = build_fitness_server(cache_ttl_seconds=settings.cache_ttl_seconds)
+    catalogue = FitnessCatalogue(server)
+    observer = RequestObserver(
+        log_level=settings.log_level,
+        metrics_namespace=settings.metrics_namespace,
+        metrics_by_tenant=settings.metrics_by_tenant,
+        # Tool names become metric dimensions only once they are registered, so the set is read lazily.
+        known_tools=catalogue,
+        log_stream=log_stream,
+        metrics_stream=metrics_stream,
+        service_name=service_name,
+    )
+    bridge = build_bridge(
+        server,
+        settings,
+        authorizer=authorizer or authorizer_for(settings),
+        observer=observer,
+        before_sdk=catalogue.before_sdk,
+    )
+    atexit.register(bridge.close)
+    service = FitnessService(settings, server, catalogue, bridge)
+    if settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
+        catalogue.ensure_registered()
+        _ = service.card
+    if settings.lambda_initialization_type == SNAPSTART_INIT:
+        register_runtime_hooks(before_snapshot=service.prime, after_restore=refresh_after_restore)
+    return service
 
 
-def jsonrpc_method(request: HttpRequest) -> str | None:
-    """The JSON-RPC method a POST asks for: its `Mcp-Method` header (2026-07-28), else the body's `method`."""
-    if named := request.header("mcp-method"):
-        return named
-    try:
-        message = json.loads(request.body)
-    except (ValueError, RecursionError):
-        # Not JSON, not UTF-8, or nested past Python's recursion limit: the SDK answers it with an error.
+def build_bridge(
+    server: StreamableHTTPServer,
+    settings: Settings,
+    *,
+    authorizer: Authorizer | None = None,
+    observer: Observer | None = None,
+    before_sdk: Callable[[HttpRequest], None] | None = None,
+) -> StatelessMCPBridge:
+    """The bridge serving `server` with the edge rules and the time limit the settings give."""
+    return StatelessMCPBridge(
+        server,
+        edge_rules(settings),
+        request_timeout_seconds=settings.request_timeout_seconds,
+        authorizer=authorizer,
+        observer=observer,
+        before_sdk=before_sdk,
+    )
+
+
+def edge_rules(settings: Settings) -> EdgeRules:
+    return EdgeRules(OriginPolicy(settings.allowed_origins), settings.max_body_bytes)
+
+
+def authorizer_for(settings: Settings) -> Authorizer | None:
+    """The OAuth authorizer with `MCP_AUTH=oauth`, else None (everyone may call)."""
+    if settings.auth_mode != "oauth":
         return None
-    method = message.get("method") if isinstance(message, dict) else None
-    return method if isinstance(method, str) else None
+    from chalicelib.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed
+
+    # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
+    return OAuthAuthorizer.from_settings(settings)

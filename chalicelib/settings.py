@@ -65,6 +65,9 @@ class Settings(BaseModel):
     metrics_by_tenant: bool = Field(
         default=False, description="Add the tenant as a dimension of ToolInvocations (one custom metric per tenant)."
     )
+    lambda_initialization_type: str | None = Field(
+        default=None, description="Lambda's own AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, snap-start, ..."
+    )
 
     @field_validator("oauth_issuer", "oauth_jwks_url", "oauth_audience", "public_url")
     @classmethod
@@ -95,7 +98,8 @@ class Settings(BaseModel):
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
         METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL,
-        API_KEY_REQUIRED, CACHE_TTL_SECONDS, METRICS_BY_TENANT."""
+        API_KEY_REQUIRED, CACHE_TTL_SECONDS, METRICS_BY_TENANT; and the one Lambda sets,
+        AWS_LAMBDA_INITIALIZATION_TYPE."""
         environment = os.environ if environment is None else environment
         values: dict[str, object] = {}
         if origins := environment.get("MCP_ALLOWED_ORIGINS"):
@@ -123,6 +127,8 @@ class Settings(BaseModel):
             values["cache_ttl_seconds"] = cache_ttl.strip()
         if by_tenant := environment.get("MCP_METRICS_BY_TENANT"):
             values["metrics_by_tenant"] = by_tenant.strip()
+        if initialization_type := environment.get("AWS_LAMBDA_INITIALIZATION_TYPE", "").strip():
+            values["lambda_initialization_type"] = initialization_type
         try:
             return cls.model_validate(values)
         except ValidationError as error:
@@ -158,5 +164,6 @@ _FIELD_VARIABLES = {
     "api_key_required": "MCP_API_KEY_REQUIRED",
     "cache_ttl_seconds": "MCP_CACHE_TTL_SECONDS",
     "metrics_by_tenant": "MCP_METRICS_BY_TENANT",
+    "lambda_initialization_type": "AWS_LAMBDA_INITIALIZATION_TYPE",
     **{field_name: variable for variable, field_name in _URL_VARIABLES.items()},
 }

@@ -2,9 +2,9 @@
 
 Under SnapStart the catalogue is registered at init, but a restored container's first request would still pay for
 every first-time path (the SDK's validators and serializers for each method, each tool's argument model and result
-model, the domain's code). Before the snapshot the service answers one request of each kind in-process, so a
-restored container starts warm. The Lambda Python runtime provides `snapshot_restore_py`; it exists nowhere else,
-so the hooks are registered only where it can be imported.
+model, the domain's code). Before the snapshot the service answers one request of each kind in-process (every tool
+with its catalogue example), so a restored container starts warm. The Lambda Python runtime provides
+`snapshot_restore_py`; it exists nowhere else, so the hooks are registered only where it can be imported.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from __future__ import annotations
 import importlib
 import json
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from mcp_types import Tool
 from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION
 
 from chalicelib.bridge.exchange import HttpRequest
@@ -40,10 +39,9 @@ def refresh_after_restore() -> None:
     random.seed()
 
 
-def priming_requests(tools: Iterable[Tool], resource_uri: str) -> list[HttpRequest]:
+def priming_requests(example_calls: Mapping[str, Mapping[str, Any]], resource_uri: str) -> list[HttpRequest]:
     """One request of each kind, in both protocol eras: the handshake or discovery, the lists, `resources/read`
-    of `resource_uri`, and a call of every tool with arguments drawn from its input schema."""
-    tools = list(tools)
+    of `resource_uri`, and a call of every tool (name → arguments of a valid call)."""
     requests = [
         _handshake(
             "initialize",
@@ -60,45 +58,9 @@ def priming_requests(tools: Iterable[Tool], resource_uri: str) -> list[HttpReque
             era("resources/read", {"uri": resource_uri}),
         ]
         requests += [
-            era("tools/call", {"name": tool.name, "arguments": example_arguments(tool.input_schema)}) for tool in tools
+            era("tools/call", {"name": name, "arguments": dict(arguments)}) for name, arguments in example_calls.items()
         ]
     return requests
-
-
-def example_arguments(input_schema: Mapping[str, Any]) -> dict[str, Any]:
-    """Plausible arguments for a tool: each required property at the middle of its range, an enum's first value.
-    A call the domain refuses still primes the validation, the error path and the serializers."""
-    properties = input_schema.get("properties", {})
-    definitions = input_schema.get("$defs", {})
-    return {
-        name: _example_value(properties[name], definitions)
-        for name in input_schema.get("required", [])
-        if name in properties
-    }
-
-
-def _example_value(schema: Mapping[str, Any], definitions: Mapping[str, Any]) -> Any:
-    if "$ref" in schema:
-        schema = definitions.get(schema["$ref"].rsplit("/", 1)[-1], {})
-    if "enum" in schema:
-        return schema["enum"][0]
-    if "const" in schema:
-        return schema["const"]
-    for key in ("anyOf", "oneOf"):
-        if key in schema:
-            return _example_value(schema[key][0], definitions)
-    kind = schema.get("type")
-    if kind in ("number", "integer"):
-        low, high = schema.get("minimum", 1), schema.get("maximum", schema.get("minimum", 1) * 2 or 2)
-        middle = (low + high) / 2
-        return round(middle) if kind == "integer" else middle
-    if kind == "boolean":
-        return False
-    if kind == "array":
-        return []
-    if kind == "object":
-        return {}
-    return "1"
 
 
 def _handshake(method: str, params: dict[str, Any]) -> HttpRequest:

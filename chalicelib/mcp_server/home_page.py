@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from mcp.server import MCPServer
-
 # Served with the page: nothing may load from anywhere, only the inline style applies.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -41,23 +39,15 @@ class ToolSummary:
     citations: tuple[str, ...]
 
 
-async def tool_summaries(server: MCPServer) -> list[ToolSummary]:
-    """The server's tools as the page shows them, with the citations of each tool's formula."""
-    # The domain is imported with the catalogue, never at container start (tests/integration/test_import_time_work).
-    from chalicelib import fitness
+def tool_summaries() -> list[ToolSummary]:
+    """The catalogue's tools as the page shows them, with the citations of each tool's formula."""
+    # The catalogue imports the domain: only when a page is first asked for, never at container start.
+    from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
 
-    summaries = []
-    for tool in await server.list_tools():
-        record = fitness.FORMULAS.get(tool.name)
-        summaries.append(
-            ToolSummary(
-                name=tool.name,
-                title=tool.title or (record.title if record else tool.name),
-                description=tool.description or "",
-                citations=record.citations if record else (),
-            )
-        )
-    return summaries
+    return [
+        ToolSummary(name=tool.name, title=tool.title, description=tool.description, citations=tool.formula.citations)
+        for tool in TOOL_CATALOGUE
+    ]
 
 
 def render_home_page(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from mcp.server import MCPServer
-from mcp.server.caching import CACHEABLE_METHODS, CacheHint
+from mcp.server.caching import CacheableMethod, CacheHint
 
 from chalicelib.mcp_server import completions
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
 from chalicelib.settings import DEFAULT_CACHE_TTL_SECONDS
 
 SERVER_NAME = "fitness-calculators"
@@ -22,18 +23,18 @@ INSTRUCTIONS = (
 )
 
 
-def catalogue_cache_hints(ttl_seconds: int) -> dict[str, CacheHint]:
+def catalogue_cache_hints(ttl_seconds: int) -> dict[CacheableMethod, CacheHint]:
     """A `public` hint of `ttl_seconds` for every cacheable method (2026-07-28): discovery, the four lists and
     `resources/read`. The catalogue and the resource texts are the same for every caller and fixed per deployment;
     tool results are not cacheable in the protocol, so calculators always compute afresh."""
-    return {method: CacheHint(ttl_ms=ttl_seconds * 1000, scope="public") for method in sorted(CACHEABLE_METHODS)}
+    hint = CacheHint(ttl_ms=ttl_seconds * 1000, scope="public")
+    return dict.fromkeys(get_args(CacheableMethod), hint)
 
 
-def build_fitness_server(
-    *, with_catalogue: bool = True, cache_ttl_seconds: int = DEFAULT_CACHE_TTL_SECONDS
-) -> MCPServer:
-    """The server with every tool, resource and prompt registered; built once per container. Without the catalogue,
-    it has its identity and every capability but no tools, resources or prompts yet (see `FitnessCatalogue`)."""
+def build_fitness_server(*, cache_ttl_seconds: int = DEFAULT_CACHE_TTL_SECONDS) -> MCPServer:
+    """The server's identity and every capability, built once per container; its tools, resources and prompts are
+    registered by a `FitnessCatalogue` at their first need. Lists and resource reads carry cache hints of
+    `cache_ttl_seconds`."""
     server = MCPServer(
         SERVER_NAME,
         title="Fitness calculators",
@@ -47,6 +48,4 @@ def build_fitness_server(
     )
     # The completion handler is what advertises the `completions` capability, so it is there from the start.
     completions.register(server)
-    if with_catalogue:
-        FitnessCatalogue(server).ensure_registered()
     return server

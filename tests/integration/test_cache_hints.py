@@ -9,10 +9,17 @@ import pytest
 from mcp import Client
 
 from chalicelib.mcp_server import build_fitness_server
+from chalicelib.mcp_server.catalogue import FitnessCatalogue
 from chalicelib.settings import DEFAULT_CACHE_TTL_SECONDS, Settings, SettingsError
 from tests.conftest import encode, modern_headers, modern_request
 
 COOPER = "estimate-vo2-max-cooper"
+
+
+def fitness_server(**options):
+    server = build_fitness_server(**options)
+    FitnessCatalogue(server).ensure_registered()
+    return server
 
 
 async def hinted_results(server) -> dict[str, tuple[int | None, str | None]]:
@@ -32,14 +39,14 @@ async def hinted_results(server) -> dict[str, tuple[int | None, str | None]]:
 
 
 def test_discovery_lists_and_static_reads_are_public_for_the_configured_ttl():
-    hints = asyncio.run(hinted_results(build_fitness_server(cache_ttl_seconds=120)))
+    hints = asyncio.run(hinted_results(fitness_server(cache_ttl_seconds=120)))
     for method in ("tools/list", "prompts/list", "resources/list", "resources/templates/list"):
         assert hints[method] == (120_000, "public"), method
     assert hints["resources/read"] == (120_000, "public")
 
 
 def test_a_tool_result_carries_no_cache_hint():
-    hints = asyncio.run(hinted_results(build_fitness_server()))
+    hints = asyncio.run(hinted_results(fitness_server()))
     assert hints["tools/list"] == (DEFAULT_CACHE_TTL_SECONDS * 1000, "public")
     assert hints["tools/call"] == (None, None)
 

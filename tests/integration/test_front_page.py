@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from chalicelib.bridge import HttpRequest, StatelessMCPBridge
-from chalicelib.mcp_server import build_fitness_server
+from chalicelib.bridge import HttpRequest
 from chalicelib.mcp_server.home_page import ToolSummary, render_home_page
-from chalicelib.service import FitnessService
+from chalicelib.service import FitnessService, build_service
 from chalicelib.settings import Settings
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -48,9 +47,7 @@ def test_a_host_that_cannot_be_part_of_a_url_is_refused(http):
 
 
 def service_with(environment: dict[str, str]) -> FitnessService:
-    settings = Settings.from_environment(environment)
-    server = build_fitness_server(with_catalogue=False)
-    return FitnessService(settings, server, StatelessMCPBridge.from_settings(server, settings))
+    return build_service(Settings.from_environment(environment))
 
 
 def test_the_page_uses_mcp_public_url_and_explains_oauth_and_api_keys():
@@ -62,11 +59,8 @@ def test_the_page_uses_mcp_public_url_and_explains_oauth_and_api_keys():
             "MCP_API_KEY_REQUIRED": "true",
         }
     )
-    try:
-        request = HttpRequest("GET", "/", {"accept": BROWSER_ACCEPT, "host": "internal.example"})
-        page = service.front_page(request).body.decode()
-    finally:
-        service.bridge.close()
+    request = HttpRequest("GET", "/", {"accept": BROWSER_ACCEPT, "host": "internal.example"})
+    page = service.front_page(request).body.decode()
     assert '<code id="endpoint-url">https://fitness.example.com/mcp</code>' in page
     assert "internal.example" not in page
     assert '<strong id="auth-mode">OAuth 2.1.</strong>' in page

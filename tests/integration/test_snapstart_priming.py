@@ -12,14 +12,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from chalicelib.mcp_server.tool_catalogue import FORMULA_INDEX_URI, TOOL_CATALOGUE
 from chalicelib.service import FitnessService
-from chalicelib.snapstart import (
-    RUNTIME_HOOKS_MODULE,
-    example_arguments,
-    priming_requests,
-    refresh_after_restore,
-    register_runtime_hooks,
-)
+from chalicelib.snapstart import RUNTIME_HOOKS_MODULE, priming_requests, refresh_after_restore, register_runtime_hooks
 from tests.support.observed_service import observed_service
 
 
@@ -73,41 +68,24 @@ def test_priming_registers_the_catalogue_and_answers_in_process(runtime, monkeyp
 
 
 def test_every_priming_request_is_answered_with_a_result_and_none_is_logged():
-    service = observed_service(known_tools=("estimate-vo2-max-cooper",))
-    server = service.server
-    assert server is not None
-    listed_tools = service.bridge.run(server.list_tools())
-    resources = service.bridge.run(server.list_resources())
-    requests = priming_requests(listed_tools, str(resources[0].uri))
-    answered = {}
-    for request in requests:
+    service = observed_service()
+    example_calls = {tool.name: tool.example.arguments for tool in TOOL_CATALOGUE}
+    assert example_calls, "the catalogue has no tools"
+    answered: dict[str, set[str | None]] = {}
+    for request in priming_requests(example_calls, FORMULA_INDEX_URI):
         reply = service.bridge.answer_in_process(request)
         body = json.loads(reply.body)
         message = json.loads(request.body)
         assert reply.status == 200, (message["method"], reply.body)
         assert "result" in body, (message["method"], body)
+        # Each tool's example is a valid call: priming takes the success path, not an error path.
+        assert body["result"].get("isError") is not True, (message["params"].get("name"), body)
         answered.setdefault(message["method"], set()).add(message["params"].get("name"))
     assert {"initialize", "server/discover", "tools/list", "prompts/list", "resources/list", "resources/read"} <= set(
         answered
     )
-    assert answered["tools/call"] == {tool.name for tool in listed_tools}
-    assert len(listed_tools) > 0
+    assert answered["tools/call"] == set(example_calls)
     assert service.log_lines() == [] and service.metric_blobs() == []
-
-
-def test_example_arguments_fill_every_required_property_inside_its_range():
-    schema = {
-        "type": "object",
-        "properties": {
-            "distance_m": {"type": "number", "minimum": 1000, "maximum": 5000},
-            "sex": {"$ref": "#/$defs/Sex"},
-            "time_s": {"anyOf": [{"type": "number"}, {"type": "string"}]},
-            "note": {"type": "string"},
-        },
-        "required": ["distance_m", "sex", "time_s"],
-        "$defs": {"Sex": {"enum": ["male", "female"], "type": "string"}},
-    }
-    assert example_arguments(schema) == {"distance_m": 3000, "sex": "male", "time_s": 1.5}
 
 
 def test_after_restore_each_container_gets_its_own_random_state():

@@ -101,7 +101,7 @@ def tool_invocation_blobs(service: ObservedService) -> list[dict[str, Any]]:
 
 
 def test_an_api_key_request_logs_the_key_id_as_tenant_and_never_the_key():
-    service = observed_service(known_tools=(COOPER,))
+    service = observed_service()
     line = call_through_lambda(service, API_KEY_ID)
     assert line["tenant"] == API_KEY_ID
     assert API_KEY_VALUE not in service.logs.getvalue()
@@ -109,29 +109,29 @@ def test_an_api_key_request_logs_the_key_id_as_tenant_and_never_the_key():
 
 
 def test_an_oauth_request_logs_the_token_client_id_as_tenant():
-    service = observed_service(authorizer=TokenFor("claude-connector"), known_tools=(COOPER,))
+    service = observed_service(authorizer=TokenFor("claude-connector"))
     line = call_through_lambda(service, None)
     assert line["tenant"] == "claude-connector"
     assert "secret-token" not in service.logs.getvalue()
 
 
 def test_an_okta_token_without_client_id_is_tenanted_by_its_cid_claim():
-    service = observed_service(authorizer=TokenFor("", {"cid": "okta-app-1"}), known_tools=(COOPER,))
+    service = observed_service(authorizer=TokenFor("", {"cid": "okta-app-1"}))
     assert call_through_lambda(service, None)["tenant"] == "okta-app-1"
 
 
 def test_the_api_key_id_wins_over_the_token_client_id():
-    service = observed_service(authorizer=TokenFor("claude-connector"), known_tools=(COOPER,))
+    service = observed_service(authorizer=TokenFor("claude-connector"))
     assert call_through_lambda(service, API_KEY_ID)["tenant"] == API_KEY_ID
 
 
 def test_an_anonymous_request_has_no_tenant_field():
-    service = observed_service(known_tools=(COOPER,))
+    service = observed_service()
     assert "tenant" not in call_through_lambda(service, None)
 
 
 def test_tenant_is_not_a_metric_dimension_unless_opted_in():
-    service = observed_service(known_tools=(COOPER,))
+    service = observed_service()
     call_through_lambda(service, API_KEY_ID)
     (blob,) = tool_invocation_blobs(service)
     assert "tenant" not in blob
@@ -139,7 +139,7 @@ def test_tenant_is_not_a_metric_dimension_unless_opted_in():
 
 
 def test_opted_in_tool_invocations_are_also_counted_per_tool_and_tenant():
-    service = observed_service(known_tools=(COOPER,), metrics_by_tenant=True)
+    service = observed_service(metrics_by_tenant=True)
     call_through_lambda(service, API_KEY_ID)
     per_tool, per_tenant = tool_invocation_blobs(service)
     assert per_tool["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["tool", "service"]]

@@ -1,4 +1,4 @@
-"""A fitness server behind its own bridge whose log lines and metric blobs are written to memory, for inspection."""
+"""The fitness service, built as the app builds it, with its log lines and metric blobs written to memory."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from mcp.server import MCPServer
 
 from chalicelib.bridge import HttpReply, HttpRequest, StatelessMCPBridge
 from chalicelib.bridge.hooks import Authorizer
-from chalicelib.mcp_server import build_fitness_server
-from chalicelib.observability import RequestObserver, configure_library_logging
+from chalicelib.service import build_service
 from chalicelib.settings import Settings
 
 
@@ -38,20 +37,14 @@ class ObservedService:
         return [json.loads(line) for line in self.metrics.getvalue().splitlines() if line.strip()]
 
 
-def observed_service(
-    authorizer: Authorizer | None = None, known_tools: tuple[str, ...] = (), metrics_by_tenant: bool = False
-) -> ObservedService:
-    configure_library_logging()
+def observed_service(authorizer: Authorizer | None = None, *, metrics_by_tenant: bool = False) -> ObservedService:
+    """The authless service (or one behind `authorizer`); each has a logger of its own, so streams never mix."""
     logs, metrics = io.StringIO(), io.StringIO()
-    observer = RequestObserver(
-        known_tools=known_tools,
+    service = build_service(
+        Settings.from_environment({"MCP_METRICS_BY_TENANT": str(metrics_by_tenant).lower()}),
+        authorizer=authorizer,
         log_stream=logs,
         metrics_stream=metrics,
         service_name=f"fitness-mcp-test-{uuid.uuid4().hex[:8]}",
-        metrics_by_tenant=metrics_by_tenant,
     )
-    server = build_fitness_server()
-    bridge = StatelessMCPBridge.from_settings(
-        server, Settings.from_environment({}), authorizer=authorizer, observer=observer
-    )
-    return ObservedService(bridge=bridge, logs=logs, metrics=metrics, server=server)
+    return ObservedService(bridge=service.bridge, logs=logs, metrics=metrics, server=service.server)
