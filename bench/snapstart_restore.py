@@ -11,8 +11,9 @@ through `app(event, context)` and then the same call `--warm` more times for the
              simulation. A forked child shares its parent's memory copy-on-write, so its first call also pays for
              copying every page it writes (reference counts are writes); a restored SnapStart container likewise
              faults its pages in from the snapshot. No priming can go below this floor.
-The templates run side by side and the rounds alternate between them, so machine noise hits all alike. Every call
-is the same API Gateway proxy event (estimate-vo2-max-cooper).
+The templates run side by side, the rounds alternate between them and each round starts with the next one, so
+machine noise hits all alike. Every call is the same API Gateway proxy event (estimate-vo2-max-cooper). Printed: the
+medians, their ratios to the warm median and to the floor, and the page faults of each first call.
 
 Run: .venv/bin/python bench/snapstart_restore.py [--rounds N] [--warm N]
 """
@@ -106,8 +107,11 @@ def main(rounds: int, warm_calls: int) -> None:
     warms: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
     faults: dict[str, list[int]] = {variant: [] for variant in VARIANTS}
     try:
-        for _ in range(rounds):
-            for variant, template in templates.items():
+        for round_number in range(rounds):
+            # Each round starts with the next variant: no variant always forks right after the same other one.
+            order = VARIANTS[round_number % len(VARIANTS) :] + VARIANTS[: round_number % len(VARIANTS)]
+            for variant in order:
+                template = templates[variant]
                 assert template.stdin is not None and template.stdout is not None
                 template.stdin.write("fork\n")
                 template.stdin.flush()
