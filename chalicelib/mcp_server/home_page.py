@@ -13,22 +13,25 @@ from html import escape
 # Served with the page: nothing may load from anywhere, only the inline style applies.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
+# (mode, whether API Gateway requires an API key) → what the page calls it, and what it means for connecting.
+_API_KEY_TEXT = (
+    "API Gateway requires an API key in the x-api-key header. Claude's connectors cannot send one: use a client "
+    "that can set headers (the MCP Inspector, the MCP SDKs)."
+)
+_OAUTH_TEXT = (
+    "Clients sign you in with the server's authorization server when you connect; Claude does this by itself from "
+    "the URL alone."
+)
 _AUTH_TEXTS = {
-    "none": (
+    ("none", False): (
         "No sign-in",
         "Anyone who has the URL can call the tools. In Claude, add it as a custom connector and leave the OAuth "
         "fields empty.",
     ),
-    "oauth": (
-        "OAuth 2.1",
-        "Clients sign you in with the server's authorization server when you connect; Claude does this by itself "
-        "from the URL alone.",
-    ),
+    ("none", True): ("API key", _API_KEY_TEXT),
+    ("oauth", False): ("OAuth 2.1", _OAUTH_TEXT),
+    ("oauth", True): ("OAuth 2.1 and an API key", f"{_OAUTH_TEXT} {_API_KEY_TEXT}"),
 }
-_API_KEY_TEXT = (
-    "API Gateway also requires an API key in the x-api-key header. Claude's connectors cannot send one: use a "
-    "client that can set headers (the MCP Inspector, the MCP SDKs)."
-)
 
 
 @dataclass(frozen=True)
@@ -60,9 +63,7 @@ def render_home_page(
     tools: list[ToolSummary],
 ) -> str:
     """The whole HTML document. `endpoint_url` is the exact URL to paste into a client."""
-    auth_name, auth_text = _AUTH_TEXTS.get(auth_mode, (auth_mode, ""))
-    if api_key_required:
-        auth_text = f"{auth_text} {_API_KEY_TEXT}".strip()
+    auth_name, auth_text = _AUTH_TEXTS.get((auth_mode, api_key_required), (auth_mode, ""))
     rows = "\n".join(_tool_row(tool) for tool in tools)
     sources = "\n".join(_sources_item(tool) for tool in tools if tool.citations)
     return f"""<!doctype html>

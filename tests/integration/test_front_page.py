@@ -63,8 +63,30 @@ def test_the_page_uses_mcp_public_url_and_explains_oauth_and_api_keys():
     page = service.front_page(request).body.decode()
     assert '<code id="endpoint-url">https://fitness.example.com/mcp</code>' in page
     assert "internal.example" not in page
-    assert '<strong id="auth-mode">OAuth 2.1.</strong>' in page
+    assert '<strong id="auth-mode">OAuth 2.1 and an API key.</strong>' in page
     assert "x-api-key" in page
+
+
+@pytest.mark.parametrize(
+    ("auth_mode", "api_key_required", "shown", "hint"),
+    [
+        ("none", False, "No sign-in", "leave the OAuth fields empty"),
+        ("none", True, "API key", "x-api-key"),
+        ("oauth", False, "OAuth 2.1", "sign you in"),
+    ],
+)
+def test_the_page_says_what_each_auth_mode_means_for_connecting(auth_mode, api_key_required, shown, hint):
+    page = render_home_page(
+        title="t",
+        version="1",
+        endpoint_url="https://x.example/mcp",
+        auth_mode=auth_mode,
+        api_key_required=api_key_required,
+        tools=[],
+    )
+    assert f'<strong id="auth-mode">{shown}.</strong>' in page
+    assert hint in page
+    assert ("x-api-key" in page) is api_key_required
 
 
 def test_every_shown_text_is_escaped():
