@@ -15,7 +15,7 @@ from typing import IO, Any
 from mcp.server import MCPServer
 
 from chalicelib import garbage_collector
-from chalicelib.auth.protected_resource import invalid_host_reply, metadata_reply, public_base_url, resource_url
+from chalicelib.auth.protected_resource import ENDPOINT_PATH, invalid_host_reply, metadata_reply, public_base_url
 from chalicelib.bridge import StatelessMCPBridge
 from chalicelib.bridge.content_negotiation import HTML_CONTENT_TYPE, prefers_html
 from chalicelib.bridge.edge import EdgeRules, OriginPolicy
@@ -94,7 +94,7 @@ class FitnessService:
         page = render_home_page(
             title=self.server.title or self.server.name,
             version=self.server.version or "",
-            endpoint_url=resource_url(base_url),
+            endpoint_url=base_url + ENDPOINT_PATH,
             auth_mode=self.settings.auth_mode,
             api_key_required=self.settings.api_key_required,
             tools=self._tool_summaries,
@@ -135,7 +135,9 @@ def build_service(
         log_stream=log_stream,
         metrics_stream=metrics_stream,
         service_name=service_name,
+        subject_hash_key=settings.subject_hash_key_bytes,
     )
+    observer.log_startup(**settings.startup_facts())
     bridge = build_bridge(
         server,
         settings,

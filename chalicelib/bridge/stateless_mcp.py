@@ -131,7 +131,7 @@ class StatelessMCPBridge:
         edge rules, the authorizer or the observer, so it is neither refused nor logged nor counted."""
         if self.before_sdk is not None:
             self.before_sdk(request)
-        return self._answer_post(request, None)
+        return self._answer_post(request, None, time.monotonic() + self.request_timeout_seconds)
 
     def _answer(self, request: HttpRequest) -> tuple[HttpReply, AnsweredBy, AccessToken | None]:
         if request.method == "OPTIONS":
@@ -141,14 +141,16 @@ class StatelessMCPBridge:
         refusal = self.edge.refuse_post(request)
         if refusal is not None:
             return refusal, "edge", None
-        decision = self.authorizer.authorize(request)
+        # One deadline for authorization (which may fetch the issuer's keys) and the SDK's answer together.
+        deadline = time.monotonic() + self.request_timeout_seconds
+        decision = self.authorizer.authorize(request, deadline)
         if decision.refusal is not None:
             return decision.refusal, "auth", None
         if self.before_sdk is not None:
             self.before_sdk(request)
-        return self._answer_post(request, decision.access_token), "sdk", decision.access_token
+        return self._answer_post(request, decision.access_token, deadline), "sdk", decision.access_token
 
-    def _answer_post(self, request: HttpRequest, access_token: AccessToken | None) -> HttpReply:
+    def _answer_post(self, request: HttpRequest, access_token: AccessToken | None, deadline: float) -> HttpReply:
         admits_json, admits_sse = accepts(request.header("accept"))
         headers = dict(request.headers)
         if admits_sse and asks_for_notifications(request.body):
@@ -156,17 +158,18 @@ class StatelessMCPBridge:
             # result. API Gateway cannot stream, but the client still receives every notification.
             headers["accept"] = f"{JSON_CONTENT_TYPE}, {SSE_CONTENT_TYPE}"
             exchange = asgi_exchange(self._streaming_session_manager.handle_request, request, headers, access_token)
-            return self._run_exchange(without_shutdown_watchers_left(exchange))
+            return self._run_exchange(without_shutdown_watchers_left(exchange), deadline)
         # The SDK answers in JSON; a client that only takes SSE gets that same answer as one SSE event below.
         headers["accept"] = JSON_CONTENT_TYPE if not admits_json else headers.get("accept", JSON_CONTENT_TYPE)
-        reply = self._run_exchange(asgi_exchange(self._session_manager.handle_request, request, headers, access_token))
+        exchange = asgi_exchange(self._session_manager.handle_request, request, headers, access_token)
+        reply = self._run_exchange(exchange, deadline)
         if not admits_json and reply.status == 200 and reply.content_type == JSON_CONTENT_TYPE:
             return as_single_sse_event(reply)
         return reply
 
-    def _run_exchange(self, exchange: Coroutine[Any, Any, HttpReply]) -> HttpReply:
+    def _run_exchange(self, exchange: Coroutine[Any, Any, HttpReply], deadline: float) -> HttpReply:
         try:
-            reply = self._event_loop.run(exchange, self.request_timeout_seconds)
+            reply = self._event_loop.run(exchange, deadline - time.monotonic())
         except TimeoutError:
             return jsonrpc_error_reply(504, INTERNAL_ERROR, "Gateway Timeout: the request took too long to answer")
         except Exception:

@@ -1,7 +1,7 @@
 """One JSON log line and one CloudWatch Embedded Metric Format blob per request, both on stdout.
 
-Powertools for AWS Lambda writes both (its Logger and EphemeralMetrics); measured here it adds ≈7 ms to a cold
-start of ≈500–900 ms, under the 5 % budget. Lambda sends stdout to CloudWatch Logs, which turns EMF blobs into
+Powertools for AWS Lambda writes both (its Logger and EphemeralMetrics), at a small share of a cold start (see
+docs/performance.md). Lambda sends stdout to CloudWatch Logs, which turns EMF blobs into
 metrics without any AWS call from the function.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sys
 from collections.abc import Container
 from typing import IO
@@ -45,6 +46,7 @@ class RequestObserver:
         metrics_stream: IO[str] | None = None,
         service_name: str = SERVICE_NAME,
         metrics_by_tenant: bool = False,
+        subject_hash_key: bytes | None = None,
     ) -> None:
         # Powertools keeps one logger per service name; a test that wants its own stream gives its own name.
         self.service_name = service_name
@@ -56,6 +58,13 @@ class RequestObserver:
         self._metrics_stream = metrics_stream
         # Opt-in: every distinct tenant adds a billed custom metric.
         self.metrics_by_tenant = metrics_by_tenant
+        # Without a deployment's key the hashes are stable only within this process, which is all a test or
+        # `chalice local` needs.
+        self._subject_hash_key = subject_hash_key or secrets.token_bytes(32)
+
+    def log_startup(self, **facts: object) -> None:
+        """One line when the container starts: how it is configured (never a secret), so a mismatch shows."""
+        self.logger.info("server started", extra={name: value for name, value in facts.items() if value is not None})
 
     def observe(self, handled: HandledRequest) -> None:
         facts = facts_of(handled)
@@ -75,7 +84,9 @@ class RequestObserver:
             "duration_ms": round(handled.duration_ms, 3),
             "client_name": facts.client_name,
             "client_version": facts.client_version,
-            "subject_hash": hashed_subject(claims.get("iss"), token.subject) if token is not None else None,
+            "subject_hash": (
+                hashed_subject(self._subject_hash_key, claims.get("iss"), token.subject) if token is not None else None
+            ),
             "tenant": tenant,
         }
         self.logger.info("mcp request", extra={k: v for k, v in fields.items() if v is not None})

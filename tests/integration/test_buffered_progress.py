@@ -20,7 +20,7 @@ from chalicelib.bridge.edge import EdgeRules, OriginPolicy
 from chalicelib.bridge.event_loop import ContainerEventLoop
 from chalicelib.bridge.stateless_mcp import asks_for_notifications
 from chalicelib.observability import RequestObserver
-from tests.conftest import modern_meta
+from tests.support.jsonrpc import modern_meta
 
 BOTH = "application/json, text/event-stream"
 HANDSHAKE = "2025-11-25"

@@ -11,7 +11,7 @@ from mcp import Client
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.catalogue import FitnessCatalogue
 from chalicelib.settings import DEFAULT_CACHE_TTL_SECONDS, Settings, SettingsError
-from tests.conftest import encode, modern_headers, modern_request
+from tests.support.jsonrpc import encode, modern_headers, modern_request
 
 COOPER = "estimate-vo2-max-cooper"
 

@@ -56,6 +56,7 @@ def test_the_page_uses_mcp_public_url_and_explains_oauth_and_api_keys():
             "MCP_PUBLIC_URL": "https://fitness.example.com/",
             "MCP_AUTH": "oauth",
             "MCP_OAUTH_ISSUER": "https://issuer.example.com",
+            "MCP_SUBJECT_HASH_KEY": "a-test-only-key-of-at-least-32-characters",
             "MCP_API_KEY_REQUIRED": "true",
         }
     )

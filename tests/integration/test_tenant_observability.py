@@ -13,7 +13,7 @@ from mcp.server.auth.provider import AccessToken
 from chalicelib.bridge.chalice_adapter import chalice_response, http_request_from_chalice
 from chalicelib.bridge.hooks import AuthDecision
 from chalicelib.settings import Settings
-from tests.conftest import request_body
+from tests.support.jsonrpc import request_body
 from tests.support.observed_service import ObservedService, observed_service
 
 COOPER = "estimate-vo2-max-cooper"
@@ -37,7 +37,7 @@ class TokenFor:
     def __init__(self, client_id: str = "", claims: dict[str, Any] | None = None) -> None:
         self.token = AccessToken(token="secret-token", client_id=client_id, scopes=[], subject="u1", claims=claims)
 
-    def authorize(self, request):
+    def authorize(self, request, deadline=None):
         return AuthDecision(access_token=self.token)
 
 

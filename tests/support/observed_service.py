@@ -31,17 +31,24 @@ class ObservedService:
         )
 
     def log_lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.logs.getvalue().splitlines() if line.strip()]
+        """The request log: one line per request (the "server started" line is left out)."""
+        lines = [json.loads(line) for line in self.logs.getvalue().splitlines() if line.strip()]
+        return [line for line in lines if line.get("message") != "server started"]
 
     def metric_blobs(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.metrics.getvalue().splitlines() if line.strip()]
 
 
-def observed_service(authorizer: Authorizer | None = None, *, metrics_by_tenant: bool = False) -> ObservedService:
+def observed_service(
+    authorizer: Authorizer | None = None, subject_hash_key: str | None = None, *, metrics_by_tenant: bool = False
+) -> ObservedService:
     """The authless service (or one behind `authorizer`); each has a logger of its own, so streams never mix."""
     logs, metrics = io.StringIO(), io.StringIO()
+    environment = {"MCP_METRICS_BY_TENANT": str(metrics_by_tenant).lower()}
+    if subject_hash_key:
+        environment["MCP_SUBJECT_HASH_KEY"] = subject_hash_key
     service = build_service(
-        Settings.from_environment({"MCP_METRICS_BY_TENANT": str(metrics_by_tenant).lower()}),
+        Settings.from_environment(environment),
         authorizer=authorizer,
         log_stream=logs,
         metrics_stream=metrics,
