@@ -8,7 +8,7 @@ from mcp.server import MCPServer
 from mcp.server.caching import CacheableMethod, CacheHint
 from mcp_types import Tool
 
-from chalicelib.mcp_server import completions
+from chalicelib.mcp_server import completions, views
 from chalicelib.mcp_server.argument_schemas import without_generated_titles
 from chalicelib.mcp_server.icons import SERVER_ICONS, ToolFamily
 from chalicelib.settings import DEFAULT_CACHE_TTL_SECONDS
@@ -106,6 +106,8 @@ def build_fitness_server(
         # The SDK logs each stateless exchange at INFO; at WARNING only what an operator must see remains.
         log_level="WARNING",
         cache_hints=catalogue_cache_hints(cache_ttl_seconds),
+        # MCP Apps: advertised from the start; the views themselves come with the catalogue.
+        extensions=[views.apps_extension()],
     )
     # The completion handler is what advertises the `completions` capability, so it is there from the start.
     completions.register(server)

@@ -21,6 +21,7 @@ from chalicelib.fitness import body, heart, running, strength, units, vo2_max
 from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Sex
+from chalicelib.mcp_server import views
 from chalicelib.mcp_server.argument_schemas import optional, within
 from chalicelib.mcp_server.icons import FAMILY_ICONS
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE, CatalogueTool
@@ -280,5 +281,6 @@ def register(server: MCPServer) -> None:
             name=tool.name,
             description=tool.description,
             annotations=annotations_for(tool),
+            meta=views.tool_meta(tool.name),
             icons=FAMILY_ICONS[tool.family],
         )
