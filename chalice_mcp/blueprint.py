@@ -21,7 +21,7 @@ from chalice_mcp.auth.protected_resource import ENDPOINT_PATH, METADATA_PATH
 from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_from_chalice
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import Authorizer
-from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUESTS, MCPEndpoint, build_endpoint
+from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUESTS, MCPEndpoint, Page, build_endpoint
 from chalice_mcp.settings import Settings
 
 # Every method but POST is answered by the edge rules: 405, or the CORS preflight for OPTIONS.
@@ -77,6 +77,8 @@ def mcp_blueprint(
     settings: Settings | None = None,
     *,
     register_catalogue: Callable[[MCPServer], None] | None = None,
+    page: Page | None = None,
+    before_snapshot: Callable[[MCPEndpoint], None] | None = None,
     service_name: str | None = None,
     metrics_namespace: str = DEFAULT_METRICS_NAMESPACE,
     authorizer: Authorizer | None = None,
@@ -99,6 +101,8 @@ def mcp_blueprint(
             built,
             endpoint_settings,
             register_catalogue=register_catalogue,
+            page=page,
+            before_snapshot=before_snapshot,
             service_name=service_name or log_service_name(built.name, blueprint.current_app),
             metrics_namespace=metrics_namespace,
             endpoint_path=endpoint_path,
@@ -142,13 +146,10 @@ def endpoint_blueprint(settings: Settings, build: EndpointBuilder, *, eager: boo
 
     @blueprint.route("/", methods=["GET"])
     def mcp_server_card() -> Response:
-        return blueprint.answer("/", _card_reply)
+        """The server card; a page for people in a browser, when the server has one."""
+        return blueprint.answer("/", MCPEndpoint.front_page)
 
     return blueprint
-
-
-def _card_reply(endpoint: MCPEndpoint, request: HttpRequest) -> HttpReply:
-    return endpoint.card_reply()
 
 
 def normalised_prefix(url_prefix: str | None) -> str:

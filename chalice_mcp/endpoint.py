@@ -17,6 +17,7 @@ from mcp.server import MCPServer
 
 from chalice_mcp.auth.protected_resource import ENDPOINT_PATH, metadata_reply
 from chalice_mcp.bridge import StatelessMCPBridge
+from chalice_mcp.bridge.content_negotiation import prefers_html
 from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
 from chalice_mcp.bridge.event_loop import ContainerEventLoop
 from chalice_mcp.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest
@@ -26,10 +27,12 @@ from chalice_mcp.card import server_card
 from chalice_mcp.lazy_catalogue import LazyCatalogue
 from chalice_mcp.observability import RequestObserver, configure_library_logging
 from chalice_mcp.settings import Settings
+from chalice_mcp.snapstart import refresh_after_restore, register_runtime_hooks
 
 # Lambda's AWS_LAMBDA_INITIALIZATION_TYPE for an init that no caller waits for: SnapStart snapshots the container
 # after init, and provisioned concurrency starts it ahead of traffic. Then everything is built at init.
-INITS_AHEAD_OF_REQUESTS = frozenset({"snap-start", "provisioned-concurrency"})
+SNAPSTART_INIT = "snap-start"
+INITS_AHEAD_OF_REQUESTS = frozenset({SNAPSTART_INIT, "provisioned-concurrency"})
 
 # The CloudWatch namespace of the metrics when neither MCP_METRICS_NAMESPACE nor the app names one.
 DEFAULT_METRICS_NAMESPACE = "MCP"
@@ -65,7 +68,7 @@ class RegisteredToolNames:
 
 
 class MCPEndpoint:
-    """What the routes serve: the wired parts, and the documents (card, OAuth metadata) built from them."""
+    """What the routes serve: the wired parts, and the documents (card, page, OAuth metadata) built from them."""
 
     def __init__(
         self,
@@ -75,6 +78,8 @@ class MCPEndpoint:
         tool_names: RegisteredToolNames,
         catalogue: LazyCatalogue | None = None,
         endpoint_path: str = ENDPOINT_PATH,
+        page: Page | None = None,
+        before_snapshot: Callable[[MCPEndpoint], None] | None = None,
     ) -> None:
         self.settings = settings
         self.server = server
@@ -82,6 +87,8 @@ class MCPEndpoint:
         self.tool_names = tool_names
         self.catalogue = catalogue
         self.endpoint_path = endpoint_path
+        self.page = page
+        self._before_snapshot = before_snapshot
         self._card: dict[str, Any] | None = None
 
     def handle(self, request: HttpRequest) -> HttpReply:
@@ -94,6 +101,19 @@ class MCPEndpoint:
         if self._card is None:
             self._card = server_card(self.server, self.tool_names.names(), self.settings.auth_mode, self.endpoint_path)
         return self._card
+
+    def front_page(self, request: HttpRequest) -> HttpReply:
+        """`GET /`: the server's page for people when it has one and `Accept` prefers HTML (a browser), else the
+        JSON card."""
+        if self.page is None:
+            return self.card_reply()
+        if prefers_html(request.header("accept")):
+            reply = self.page(self, request)
+        else:
+            reply = self.card_reply()
+        # One URL, two representations: caches must key on Accept.
+        reply.headers["Vary"] = "Accept"
+        return reply
 
     def card_reply(self) -> HttpReply:
         return HttpReply(status=200, headers={"Content-Type": JSON_CONTENT_TYPE}, body=json.dumps(self.card).encode())
@@ -108,12 +128,25 @@ class MCPEndpoint:
             self.catalogue.ensure_registered()
         _ = self.card
 
+    def prime(self) -> None:
+        """SnapStart's before-snapshot hook: the server's own priming, else `prepare`."""
+        if self._before_snapshot is not None:
+            self._before_snapshot(self)
+        else:
+            self.prepare()
+
+
+Page = Callable[[MCPEndpoint, HttpRequest], HttpReply]
+"""A server's page for people at `GET /`, for a browser's request."""
+
 
 def build_endpoint(
     server: MCPServer,
     settings: Settings,
     *,
     register_catalogue: Callable[[MCPServer], None] | None = None,
+    page: Page | None = None,
+    before_snapshot: Callable[[MCPEndpoint], None] | None = None,
     service_name: str | None = None,
     metrics_namespace: str = DEFAULT_METRICS_NAMESPACE,
     endpoint_path: str = ENDPOINT_PATH,
@@ -124,9 +157,12 @@ def build_endpoint(
     """The endpoint serving `server` with `settings`.
 
     `register_catalogue(server)`, when given, registers the tools, resources and prompts at their first need (see
-    `LazyCatalogue`). The log lines carry `service_name` (else the server's name); the metrics go to
-    MCP_METRICS_NAMESPACE, else `metrics_namespace`. The authorizer is the one the settings name unless one is
-    given; the request log and metrics go to stdout (where Lambda collects them) unless streams are given.
+    `LazyCatalogue`). `page` renders the page a browser gets at `GET /` (else it gets the JSON card). Under SnapStart
+    `before_snapshot(endpoint)` runs before the snapshot (by default `prepare`: the catalogue and the card; a server
+    primes more, see `chalice_mcp.snapstart`). The log lines carry `service_name` (else the server's name); the
+    metrics go to MCP_METRICS_NAMESPACE, else `metrics_namespace`. The authorizer is the one the settings name
+    unless one is given; the request log and metrics go to stdout (where Lambda collects them) unless streams are
+    given.
     """
     configure_library_logging()
     event_loop = ContainerEventLoop()
@@ -135,6 +171,7 @@ def build_endpoint(
     observer = RequestObserver(
         log_level=settings.log_level,
         metrics_namespace=settings.metrics_namespace or metrics_namespace,
+        metrics_by_tenant=settings.metrics_by_tenant,
         known_tools=tool_names,
         log_stream=log_stream,
         metrics_stream=metrics_stream,
@@ -151,9 +188,11 @@ def build_endpoint(
         event_loop=event_loop,
     )
     atexit.register(bridge.close)
-    endpoint = MCPEndpoint(settings, server, bridge, tool_names, catalogue, endpoint_path)
+    endpoint = MCPEndpoint(settings, server, bridge, tool_names, catalogue, endpoint_path, page, before_snapshot)
     if settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
         endpoint.prepare()
+    if settings.lambda_initialization_type == SNAPSTART_INIT:
+        register_runtime_hooks(before_snapshot=endpoint.prime, after_restore=refresh_after_restore)
     return endpoint
 
 

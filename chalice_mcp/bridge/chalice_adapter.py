@@ -22,12 +22,17 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
     headers = {name.lower(): value.strip(" \t") for name, value in request.headers.items()}
     context = request.context or {}
     request_id = context.get("requestId")
-    # API Gateway's context path is the path the client asked for, stage included (`/api/mcp`); chalice local's
-    # has no stage.
-    client_path = str(context.get("path") or path)
-    path_prefix = client_path[: -len(path)].rstrip("/") if client_path.endswith(path) else ""
+    # API Gateway's context path is the path the client asked for, stage and a Blueprint's `url_prefix` included
+    # (`/api/tools/mcp`); chalice local's has no stage. `path` is the route's own, as the Blueprint declares it
+    # (`/mcp`, or `/` for the card at the prefix itself).
+    client_path = str(context.get("path") or path).rstrip("/")
+    route_path = path.rstrip("/")
+    path_prefix = client_path[: len(client_path) - len(route_path)] if client_path.endswith(route_path) else ""
     # Chalice sets the Lambda context on the app for each invocation; `chalice local` gives a stand-in.
     invocation_id = getattr(getattr(app, "lambda_context", None), "aws_request_id", None)
+    identity = context.get("identity")
+    # API Gateway's id of the API key it checked; the key itself (`apiKey`) is never read.
+    api_key_id = identity.get("apiKeyId") if isinstance(identity, dict) else None
     return HttpRequest(
         method=request.method.upper(),
         path=path,
@@ -37,6 +42,7 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
         request_id=request_id,
         invocation_id=invocation_id,
         path_prefix=path_prefix,
+        api_key_id=str(api_key_id) if api_key_id else None,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -19,7 +20,7 @@ from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import INTERNAL_ERROR
+from mcp_types import INTERNAL_ERROR, LOG_LEVEL_META_KEY
 from starlette.types import ASGIApp, Message
 
 from chalice_mcp.bridge.edge import EdgeRules, accepts
@@ -39,6 +40,9 @@ T = TypeVar("T")
 
 # Chalice and API Gateway compute these themselves; passing the SDK's on would duplicate or contradict them.
 _HOP_BY_HOP_HEADERS = frozenset({"content-length", "connection", "transfer-encoding", "keep-alive"})
+_LOG_LEVEL_META_KEY_BYTES = LOG_LEVEL_META_KEY.encode()
+# The coroutine sse-starlette's EventSourceResponse starts once per thread (`sse_starlette.sse._shutdown_watcher`).
+_SSE_SHUTDOWN_WATCHER = "_shutdown_watcher"
 _CANONICAL_HEADER_NAMES = {"www-authenticate": "WWW-Authenticate", "mcp-session-id": "Mcp-Session-Id"}
 
 
@@ -79,15 +83,10 @@ class StatelessMCPBridge:
         self.before_sdk = before_sdk
         self.request_timeout_seconds = request_timeout_seconds
         # Building the app is the SDK's public way to create its session manager; its Starlette routing is unused.
-        server.streamable_http_app(
-            stateless_http=True,
-            json_response=True,
-            max_request_body_size=edge.max_body_bytes,
-            # Behind API Gateway the Host header is the gateway's, never 127.0.0.1: the SDK's default check would
-            # answer 421. The edge rules check Origin instead, against the configured allow-list.
-            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
-        )
-        self._session_manager = server.session_manager
+        # The SSE one answers only requests that ask for notifications (see `asks_for_notifications`): it is built
+        # first because `session_manager` is the most recently built one.
+        self._streaming_session_manager = stateless_session_manager(server, edge.max_body_bytes, json_response=False)
+        self._session_manager = stateless_session_manager(server, edge.max_body_bytes, json_response=True)
         self._event_loop = event_loop or ContainerEventLoop()
         self._event_loop.run(self._start_session_manager())
 
@@ -98,7 +97,7 @@ class StatelessMCPBridge:
         await started.wait()
 
     async def _hold_session_manager_open(self, started: asyncio.Event) -> None:
-        async with self._session_manager.run():
+        async with self._session_manager.run(), self._streaming_session_manager.run():
             started.set()
             await asyncio.Event().wait()
 
@@ -127,6 +126,13 @@ class StatelessMCPBridge:
                 logger.exception("the request observer failed")
         return reply
 
+    def answer_in_process(self, request: HttpRequest) -> HttpReply:
+        """Answer a POST the host itself makes (priming a SnapStart snapshot, say): straight to the SDK, without the
+        edge rules, the authorizer or the observer, so it is neither refused nor logged nor counted."""
+        if self.before_sdk is not None:
+            self.before_sdk(request)
+        return self._answer_post(request, None, time.monotonic() + self.request_timeout_seconds)
+
     def _answer(self, request: HttpRequest) -> tuple[HttpReply, AnsweredBy, AccessToken | None]:
         if request.method == "OPTIONS":
             return self.edge.preflight(request), "edge", None
@@ -145,11 +151,23 @@ class StatelessMCPBridge:
         return self._answer_post(request, decision.access_token, deadline), "sdk", decision.access_token
 
     def _answer_post(self, request: HttpRequest, access_token: AccessToken | None, deadline: float) -> HttpReply:
-        admits_json, _ = accepts(request.header("accept"))
+        admits_json, admits_sse = accepts(request.header("accept"))
         headers = dict(request.headers)
+        if admits_sse and asks_for_notifications(request.body):
+            # Answered in the SDK's SSE mode and buffered into one reply: the notifications, in order, then the
+            # result. API Gateway cannot stream, but the client still receives every notification.
+            headers["accept"] = f"{JSON_CONTENT_TYPE}, {SSE_CONTENT_TYPE}"
+            exchange = asgi_exchange(self._streaming_session_manager.handle_request, request, headers, access_token)
+            return self._run_exchange(without_shutdown_watchers_left(exchange), deadline)
         # The SDK answers in JSON; a client that only takes SSE gets that same answer as one SSE event below.
         headers["accept"] = JSON_CONTENT_TYPE if not admits_json else headers.get("accept", JSON_CONTENT_TYPE)
         exchange = asgi_exchange(self._session_manager.handle_request, request, headers, access_token)
+        reply = self._run_exchange(exchange, deadline)
+        if not admits_json and reply.status == 200 and reply.content_type == JSON_CONTENT_TYPE:
+            return as_single_sse_event(reply)
+        return reply
+
+    def _run_exchange(self, exchange: Coroutine[Any, Any, HttpReply], deadline: float) -> HttpReply:
         try:
             reply = self._event_loop.run(exchange, deadline - time.monotonic())
         except TimeoutError:
@@ -158,9 +176,59 @@ class StatelessMCPBridge:
             # Never the request body in the log: it carries health data.
             logger.exception("the MCP SDK failed to answer a request")
             return jsonrpc_error_reply(500, INTERNAL_ERROR, "Internal error")
-        if not admits_json and reply.status == 200 and reply.content_type == JSON_CONTENT_TYPE:
-            return as_single_sse_event(reply)
         return reply
+
+
+async def without_shutdown_watchers_left(exchange: Coroutine[Any, Any, T]) -> T:
+    """Run `exchange`, then end the shutdown watcher sse-starlette started for it.
+
+    sse-starlette starts one watcher task per thread (it polls for a server shutdown every 0.5 s, for as long as the
+    loop lives). The container's loop is run by whichever thread serves the request, and `chalice local` serves each
+    request on a new thread: one more watcher per SSE reply, forever. Nothing here needs one: the reply is complete
+    before the exchange returns.
+    """
+    try:
+        return await exchange
+    finally:
+        watchers = [
+            task
+            for task in asyncio.all_tasks()
+            if not task.done() and getattr(task.get_coro(), "__qualname__", None) == _SSE_SHUTDOWN_WATCHER
+        ]
+        for watcher in watchers:
+            watcher.cancel()
+        await asyncio.gather(*watchers, return_exceptions=True)
+
+
+def stateless_session_manager(
+    server: StreamableHTTPServer, max_body_bytes: int, *, json_response: bool
+) -> StreamableHTTPSessionManager:
+    """A new stateless session manager for `server`, answering in JSON or in SSE."""
+    server.streamable_http_app(
+        stateless_http=True,
+        json_response=json_response,
+        max_request_body_size=max_body_bytes,
+        # Behind API Gateway the Host header is the gateway's, never 127.0.0.1: the SDK's default check would
+        # answer 421. The edge rules check Origin instead, against the configured allow-list.
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+    return server.session_manager
+
+
+def asks_for_notifications(body: bytes) -> bool:
+    """Whether a request's `_meta` asks for notifications while it runs: a `progressToken`, or (2026-07-28) a log
+    level. A byte search first, so an ordinary request is not parsed twice."""
+    if b"progressToken" not in body and _LOG_LEVEL_META_KEY_BYTES not in body:
+        return False
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    params = message.get("params") if isinstance(message, dict) else None
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    return isinstance(meta, dict) and (
+        meta.get("progressToken") is not None or meta.get(LOG_LEVEL_META_KEY) is not None
+    )
 
 
 async def asgi_exchange(

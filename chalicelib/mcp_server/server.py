@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from mcp.server import MCPServer
+from mcp.server.caching import CacheableMethod, CacheHint
 from mcp_types import Tool
 
+from chalice_mcp.settings import DEFAULT_CACHE_TTL_SECONDS
 from chalicelib.mcp_server import completions, views
 from chalicelib.mcp_server.argument_schemas import without_generated_titles
 from chalicelib.mcp_server.icons import SERVER_ICONS, ToolFamily
@@ -54,6 +56,14 @@ INSTRUCTIONS = "\n".join(
 )
 
 
+def catalogue_cache_hints(ttl_seconds: int) -> dict[CacheableMethod, CacheHint]:
+    """A `public` hint of `ttl_seconds` for every cacheable method (2026-07-28): discovery, the four lists and
+    `resources/read`. The catalogue and the resource texts are the same for every caller and fixed per deployment;
+    tool results are not cacheable in the protocol, so calculators always compute afresh."""
+    hint = CacheHint(ttl_ms=ttl_seconds * 1000, scope="public")
+    return dict.fromkeys(get_args(CacheableMethod), hint)
+
+
 class FitnessServer(MCPServer[Any]):
     """The SDK's server, listing each tool's input schema without the titles pydantic generates from names."""
 
@@ -78,10 +88,12 @@ class FitnessServer(MCPServer[Any]):
         return compact
 
 
-def build_fitness_server(website_url: str | None = None) -> MCPServer:
+def build_fitness_server(
+    website_url: str | None = None, *, cache_ttl_seconds: int = DEFAULT_CACHE_TTL_SECONDS
+) -> MCPServer:
     """The server's identity and every capability, built once per container; its tools, resources and prompts are
     registered by a `FitnessCatalogue` at their first need. `website_url` is where people read about the server:
-    its public URL, when one is configured."""
+    its public URL, when one is configured. Lists and resource reads carry cache hints of `cache_ttl_seconds`."""
     server = FitnessServer(
         SERVER_NAME,
         title="Fitness calculators",
@@ -93,6 +105,7 @@ def build_fitness_server(website_url: str | None = None) -> MCPServer:
         subscriptions=False,
         # The SDK logs each stateless exchange at INFO; at WARNING only what an operator must see remains.
         log_level="WARNING",
+        cache_hints=catalogue_cache_hints(cache_ttl_seconds),
         # MCP Apps: advertised from the start; the views themselves come with the catalogue.
         extensions=[views.apps_extension()],
     )
