@@ -15,7 +15,9 @@ from chalice.test import Client
 from mcp.server import MCPServer
 
 from chalice_mcp import Settings, mcp_blueprint
+from chalice_mcp.auth.protected_resource import public_base_url
 from chalice_mcp.blueprint import normalised_prefix, settings_under_prefix
+from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from tests.support.jsonrpc import JSON_HEADERS, encode, handshake_headers, initialize_body, request_body
 
 PREFIX = "/tools"
@@ -256,3 +258,17 @@ def test_the_public_url_names_the_app_and_the_endpoint_adds_its_prefix_but_an_ex
     assert under_prefix.oauth_audience == "https://api.example/x"
     assert settings_under_prefix(settings, "") is settings
     assert settings_under_prefix(Settings(), PREFIX).public_url is None
+
+
+def test_a_page_for_people_under_the_prefix_sees_the_prefixed_base_url_and_json_clients_get_the_card():
+    def page(endpoint: Any, request: HttpRequest) -> HttpReply:
+        base_url = public_base_url(request, endpoint.settings.public_url) or ""
+        return HttpReply(200, {"Content-Type": "text/html"}, base_url.encode())
+
+    app = shop_app(quiet_blueprint(build_shop_server(), page=page))
+    with Client(app) as client:
+        html = client.http.get(PREFIX, headers={"Accept": "text/html", "Host": "shop.example"})
+        card = client.http.get(PREFIX, headers={"Accept": "application/json", "Host": "shop.example"})
+    assert html.body.decode() == f"http://shop.example{PREFIX}"
+    assert json.loads(card.body)["endpoint"] == f"{PREFIX}/mcp"
+    assert html.headers["Vary"] == card.headers["Vary"] == "Accept"
