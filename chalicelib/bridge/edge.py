@@ -27,6 +27,9 @@ CORS_ALLOWED_HEADERS = (
 )
 CORS_EXPOSED_HEADERS = ("WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version")
 
+# 2**63 - 1 has 19 digits: no body any server takes is longer, and Python's int() refuses strings over 4300 digits.
+MAX_CONTENT_LENGTH_DIGITS = 19
+
 # Browsers cache a preflight for at most 2 h (Chromium) or 24 h (Firefox); 2 h keeps both honest.
 CORS_MAX_AGE_SECONDS = 7200
 
@@ -136,4 +139,7 @@ def _is_decimal(value: str) -> bool:
 
 
 def _exceeds(declared_length: str | None, limit: int) -> bool:
-    return declared_length is not None and _is_decimal(declared_length) and int(declared_length) > limit
+    if declared_length is None or not _is_decimal(declared_length):
+        return False
+    digits = declared_length.strip()
+    return len(digits) > MAX_CONTENT_LENGTH_DIGITS or int(digits) > limit
