@@ -93,6 +93,22 @@ HOSTILE_JSON_TOKENS = [
     "[" * 500 + "]" * 500,
 ]
 
+# Clock text with fields of up to thousands of digits (past Python's 4300-digit int() limit), non-ASCII digits and
+# fractions: what the duration arguments (time_s, duration_min, pace_s_per_km, ...) must refuse by name.
+digit_runs = st.one_of(
+    st.integers(min_value=1, max_value=6000).map(lambda count: "9" * count),
+    st.text(alphabet="0123456789٣७", min_size=1, max_size=8),
+)
+absurd_durations = st.tuples(
+    st.one_of(st.none(), digit_runs), digit_runs, digit_runs, st.one_of(st.none(), digit_runs)
+).map(
+    lambda fields: json.dumps(
+        (f"{fields[0]}:" if fields[0] is not None else "")
+        + f"{fields[1]}:{fields[2]}"
+        + (f".{fields[3]}" if fields[3] is not None else "")
+    )
+)
+
 # Visible latin-1 and space: what an HTTP header value may carry.
 HEADER_TEXT = st.text(
     alphabet=st.one_of(
@@ -254,6 +270,8 @@ def hostile_tool_calls(draw: st.DrawFn) -> tuple[str, str]:
     arguments = {name: json.dumps(value) for name, value in TOOL_EXAMPLES[tool][0].items()}
     hostile_values = st.one_of(
         st.sampled_from(HOSTILE_JSON_TOKENS),
+        absurd_durations,
+        digit_runs.map(json.dumps),
         st.floats(allow_nan=False, allow_infinity=False).map(repr),
         st.integers(min_value=-(10**30), max_value=10**30).map(str),
         json_values.map(json.dumps),
@@ -272,6 +290,8 @@ def hostile_tool_calls(draw: st.DrawFn) -> tuple[str, str]:
 
 @FUZZ_SETTINGS
 @given(call=hostile_tool_calls(), modern=st.booleans())
+@example(call=("calculate-vdot", '{"distance_m": 5000, "time_s": "' + "9" * 400 + ':00:00"}'), modern=False)
+@example(call=("calculate-trimp", '{"duration_min": "' + "9" * 5000 + ':00"}'), modern=True)
 def test_every_tool_called_with_wrong_types_and_extreme_values_never_crashes_the_server(http, call, modern):
     tool, arguments_text = call
     if modern:
