@@ -35,18 +35,19 @@ def _answer_mcp() -> Response:
     return chalice_response(service.bridge.handle(request))
 
 
-@app.route("/.well-known/oauth-protected-resource/mcp", methods=["GET"])
+@app.route("/.well-known/oauth-protected-resource/mcp", methods=["GET", "OPTIONS"])
 def protected_resource_metadata() -> Response:
     request = http_request_from_chalice(app, "/.well-known/oauth-protected-resource/mcp")
     return chalice_response(service.protected_resource_metadata(request))
 
 
-@app.route("/.well-known/oauth-protected-resource", methods=["GET"])
+@app.route("/.well-known/oauth-protected-resource", methods=["GET", "OPTIONS"])
 def protected_resource_metadata_at_root() -> Response:
     request = http_request_from_chalice(app, "/.well-known/oauth-protected-resource")
     return chalice_response(service.protected_resource_metadata(request))
 
 
-@app.route("/", methods=["GET"])
+@app.route("/", methods=["GET", "OPTIONS"])
 def server_card() -> Response:
-    return Response(body=service.card, status_code=200, headers={"Content-Type": "application/json"})
+    request = http_request_from_chalice(app, "/")
+    return chalice_response(service.server_card_reply(request))

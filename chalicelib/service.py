@@ -6,6 +6,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 from mcp.server import MCPServer
@@ -13,7 +14,7 @@ from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
 from chalicelib.auth.protected_resource import metadata_reply
 from chalicelib.bridge import StatelessMCPBridge
-from chalicelib.bridge.exchange import HttpReply, HttpRequest
+from chalicelib.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
 from chalicelib.mcp_server.catalogue import FitnessCatalogue, catalogue_needed_for
@@ -67,8 +68,21 @@ class FitnessService:
         return self._card
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
-        """The RFC 9728 metadata document, or 404 when the server does not use OAuth."""
-        return metadata_reply(request, self.settings)
+        """The RFC 9728 metadata document, or 404 when the server does not use OAuth; the CORS preflight for it."""
+        return self._document(request, lambda: metadata_reply(request, self.settings))
+
+    def server_card_reply(self, request: HttpRequest) -> HttpReply:
+        """The server card for `GET /`; the CORS preflight for it."""
+        return self._document(
+            request, lambda: HttpReply(200, {"Content-Type": JSON_CONTENT_TYPE}, json.dumps(self.card).encode())
+        )
+
+    def _document(self, request: HttpRequest, answer_get: Callable[[], HttpReply]) -> HttpReply:
+        # A browser client (the TypeScript SDK sends Mcp-Protocol-Version) reads these as it reads /mcp, and sees a
+        # 404 as a 404 rather than as "Failed to fetch": the same CORS rules on every route.
+        if request.method == "OPTIONS":
+            return self.bridge.edge.preflight(request, methods="GET")
+        return self.bridge.edge.with_cors(request, answer_get())
 
     def _prepare(self, request: HttpRequest) -> None:
         # Once registered, a warm request does not even read its method.

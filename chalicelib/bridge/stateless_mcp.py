@@ -93,7 +93,11 @@ class StatelessMCPBridge:
         authorizer: Authorizer | None = None,
         observer: Observer | None = None,
     ) -> StatelessMCPBridge:
-        edge = EdgeRules(OriginPolicy(settings.allowed_origins), settings.max_body_bytes)
+        edge = EdgeRules(
+            OriginPolicy(settings.allowed_origins),
+            settings.max_body_bytes,
+            api_key_required=settings.api_key_required,
+        )
         return cls(
             server,
             edge,

@@ -88,5 +88,7 @@ def test_a_content_length_of_more_than_nineteen_digits_is_a_413_not_a_crash(digi
 
 
 def test_a_content_length_of_leading_zeros_beyond_nineteen_digits_is_a_413():
-    refusal = EdgeRules(OriginPolicy([]), max_body_bytes=10).refuse_post(request(**{"content-length": "0" * 5000 + "2"}))
+    refusal = EdgeRules(OriginPolicy([]), max_body_bytes=10).refuse_post(
+        request(**{"content-length": "0" * 5000 + "2"})
+    )
     assert refusal is not None and refusal.status == 413
