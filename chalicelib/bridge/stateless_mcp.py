@@ -8,7 +8,6 @@ event loop are built once per container, so a warm request pays only for its own
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -71,16 +70,7 @@ class StatelessMCPBridge:
         # Called with each request the SDK is about to answer, after auth: the host's chance to register lazily.
         self.before_sdk: Callable[[HttpRequest], None] | None = None
         self.request_timeout_seconds = request_timeout_seconds
-        # Building the app is the SDK's public way to create its session manager; its Starlette routing is unused.
-        server.streamable_http_app(
-            stateless_http=True,
-            json_response=True,
-            max_request_body_size=edge.max_body_bytes,
-            # Behind API Gateway the Host header is the gateway's, never 127.0.0.1: the SDK's default check would
-            # answer 421. The edge rules check Origin instead, against the configured allow-list.
-            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
-        )
-        self._session_manager = server.session_manager
+        self._server = server
         self._event_loop = event_loop or ContainerEventLoop()
         self._event_loop.run(self._start_session_manager())
 
@@ -106,22 +96,51 @@ class StatelessMCPBridge:
             observer=observer,
         )
 
-    async def _start_session_manager(self) -> None:
-        started = asyncio.Event()
-        # The manager's task group must outlive every request, so a task of the container's loop holds it open.
-        self._session_manager_task = asyncio.ensure_future(self._hold_session_manager_open(started))
-        await started.wait()
+    def _new_session_manager(self) -> StreamableHTTPSessionManager:
+        """A session manager that has never run: the SDK runs each one once."""
+        # Building the app is the SDK's public way to create its session manager; its Starlette routing is unused.
+        self._server.streamable_http_app(
+            stateless_http=True,
+            json_response=True,
+            max_request_body_size=self.edge.max_body_bytes,
+            # Behind API Gateway the Host header is the gateway's, never 127.0.0.1: the SDK's default check would
+            # answer 421. The edge rules check Origin instead, against the configured allow-list.
+            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+        )
+        return self._server.session_manager
 
-    async def _hold_session_manager_open(self, started: asyncio.Event) -> None:
-        async with self._session_manager.run():
-            started.set()
-            await asyncio.Event().wait()
+    async def _start_session_manager(self) -> None:
+        session_manager = self._new_session_manager()
+        started, stopping = asyncio.Event(), asyncio.Event()
+        # The manager's task group must outlive every request, so a task of the container's loop holds it open.
+        task = asyncio.ensure_future(_hold_open(session_manager, started, stopping))
+        task.add_done_callback(_report_unexpected_end)
+        await started.wait()
+        self._session_manager = session_manager
+        self._session_manager_task = task
+        self._session_manager_stopping = stopping
+
+    async def _session_manager_serving(self) -> StreamableHTTPSessionManager:
+        """The running session manager, replaced first by a new one if its task group has ended.
+
+        A `BaseException` that escapes a handler ends the SDK's task group, and every later request in both eras
+        would get "Task group is not initialized" until Lambda recycled the container. This runs on the container's
+        loop, which one request at a time drives, so two requests never replace it at once.
+        """
+        # One turn of the loop first: a task group that failed during the previous request has its cancellation
+        # delivered to the holding task only then (the loop stopped as soon as that request was answered).
+        await asyncio.sleep(0)
+        if self._session_manager_stopping.is_set():
+            logger.warning("the MCP SDK's session manager had stopped; starting a new one")
+            await self._start_session_manager()
+        return self._session_manager
 
     def close(self) -> None:
         """Leave the session manager's context and close the loop: for an orderly interpreter exit."""
-        self._session_manager_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            self._event_loop.run(self._session_manager_task)
+        task = self._session_manager_task
+        task.cancel()
+        # Waited for, not awaited: a task group that failed ends with its error, which `_report_unexpected_end` logs.
+        self._event_loop.run(asyncio.wait([task]))
         self._event_loop.close()
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
@@ -162,9 +181,8 @@ class StatelessMCPBridge:
         headers = dict(request.headers)
         # The SDK answers in JSON; a client that only takes SSE gets that same answer as one SSE event below.
         headers["accept"] = JSON_CONTENT_TYPE if not admits_json else headers.get("accept", JSON_CONTENT_TYPE)
-        exchange = asgi_exchange(self._session_manager.handle_request, request, headers, access_token)
         try:
-            reply = self._event_loop.run(exchange, self.request_timeout_seconds)
+            reply = self._event_loop.run(self._exchange(request, headers, access_token), self.request_timeout_seconds)
         except TimeoutError:
             return jsonrpc_error_reply(504, INTERNAL_ERROR, "Gateway Timeout: the request took too long to answer")
         except Exception:
@@ -174,6 +192,32 @@ class StatelessMCPBridge:
         if not admits_json and reply.status == 200 and reply.content_type == JSON_CONTENT_TYPE:
             return as_single_sse_event(reply)
         return reply
+
+    async def _exchange(
+        self, request: HttpRequest, headers: dict[str, str], access_token: AccessToken | None
+    ) -> HttpReply:
+        session_manager = await self._session_manager_serving()
+        return await asgi_exchange(session_manager.handle_request, request, headers, access_token)
+
+
+async def _hold_open(
+    session_manager: StreamableHTTPSessionManager, started: asyncio.Event, stopping: asyncio.Event
+) -> None:
+    async with session_manager.run():
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            # Reached as soon as the task group is cancelled, before the SDK clears it and long before this task is
+            # done (its unwinding needs turns of the loop, which runs only while a request is served).
+            stopping.set()
+
+
+def _report_unexpected_end(task: asyncio.Future[None]) -> None:
+    """Retrieve how the manager's task ended, so asyncio never logs "exception was never retrieved" for it."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        # The type only: an exception's text may quote a tool's (health) arguments.
+        logger.error("the MCP SDK's session manager ended with %s", type(error).__name__)
 
 
 async def asgi_exchange(
