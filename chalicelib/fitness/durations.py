@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from chalicelib.fitness.errors import FitnessInputError, require_number
+from chalicelib.fitness.errors import FitnessInputError, echo, require_number
 from chalicelib.fitness.units import round_to_int
 
 # ASCII digits only (`\d` also matches other scripts' digits), and few of them: no duration a person means has more,
@@ -17,19 +17,11 @@ _FRACTION = f"(?:\\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?"
 _CLOCK = re.compile(f"(?:(?P<hours>{_WHOLE}):)?(?P<minutes>{_WHOLE}):(?P<seconds>{_WHOLE}{_FRACTION})")
 _PLAIN_NUMBER = re.compile(f"{_WHOLE}{_FRACTION}")
 
-# The rejected value is echoed so the caller sees what was read, but a 100 kB string is not echoed whole.
-MAX_ECHOED_CHARACTERS = 40
-
-
-def _echo(value: object) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= MAX_ECHOED_CHARACTERS else shown[: MAX_ECHOED_CHARACTERS - 3] + "..."
-
 
 def _malformed(field: str, value: object, unit: str) -> FitnessInputError:
     return FitnessInputError(
         field,
-        f'{field} must be {unit} as a number, or a duration "h:mm:ss" or "mm:ss" (got {_echo(value)})',
+        f'{field} must be {unit} as a number, or a duration "h:mm:ss" or "mm:ss" (got {echo(value)})',
     )
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp_types import CallToolResult, InputRequiredResult
+from pydantic import ValidationError
 
 from chalicelib.mcp_server import completions
 from chalicelib.mcp_server.catalogue import FitnessCatalogue
@@ -20,10 +26,33 @@ INSTRUCTIONS = (
 )
 
 
-def build_fitness_server(*, with_catalogue: bool = True) -> MCPServer:
+class FitnessServer(MCPServer):
+    """The SDK's server, with schema-level refusals of tool arguments in the domain's words, in both eras.
+
+    The SDK reports arguments its pydantic model refuses as a `ToolError` carrying pydantic's multi-line report (type
+    codes, documentation URLs); `call_tool` is where it raises it, before any tool code runs.
+    """
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            refusal = error.__cause__
+            if isinstance(error, UnexpectedToolError) or not isinstance(refusal, ValidationError):
+                raise
+            # Imported here: the tools (and the domain) are registered lazily, and are by now.
+            from chalicelib.mcp_server.tools import describe_rejected_arguments
+
+            # Chained to the ValidationError, so the SDK still logs the refused field names only (not the values).
+            raise ToolError(describe_rejected_arguments(name, refusal)) from refusal
+
+
+def build_fitness_server(*, with_catalogue: bool = True) -> FitnessServer:
     """The server with every tool, resource and prompt registered; built once per container. Without the catalogue,
     it has its identity and every capability but no tools, resources or prompts yet (see `FitnessCatalogue`)."""
-    server = MCPServer(
+    server = FitnessServer(
         SERVER_NAME,
         title="Fitness calculators",
         version=SERVER_VERSION,

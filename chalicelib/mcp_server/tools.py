@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from chalicelib import fitness
 from chalicelib.fitness import aerobic, body, heart, strength, units
@@ -21,12 +21,16 @@ from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.formulas import FORMULAS
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Bounds, Sex
+from chalicelib.mcp_server.argument_errors import describe_argument_errors
 
 
 def within(bounds: Bounds, description: str) -> Any:
     """A pydantic `Field` whose schema carries the domain's own range, so clients see what the formula accepts."""
     low, high = f"{bounds.low:g}", f"{bounds.high:g}"
-    return Field(ge=bounds.low, le=bounds.high, description=f"{description}, {low}–{high} {bounds.unit}".strip())
+    field = Field(ge=bounds.low, le=bounds.high, description=f"{description}, {low}–{high} {bounds.unit}".strip())
+    # Pydantic ignores metadata it does not know; `argument_errors` reads the range back for its refusals.
+    field.metadata.append(bounds)
+    return field
 
 
 SexArgument = Annotated[Sex, Field(description='"male" or "female".')]
@@ -343,6 +347,14 @@ def reporting_input_errors(tool: Callable[..., Awaitable[CallToolResult]]) -> Ca
             raise ToolError(str(error)) from None
 
     return reported
+
+
+def describe_rejected_arguments(tool_name: str, error: ValidationError) -> str:
+    """What the SDK's schema check refused, one line per argument, as the domain words its own refusals."""
+    tool = TOOLS.get(tool_name)
+    if tool is None:
+        return "the arguments are not valid"
+    return describe_argument_errors(tool[0], error)
 
 
 def register(server: MCPServer) -> None:
