@@ -27,10 +27,12 @@ INSTRUCTIONS = (
 
 
 class FitnessServer(MCPServer):
-    """The SDK's server, with schema-level refusals of tool arguments in the domain's words, in both eras.
+    """The SDK's server, whose tool errors read as the domain words them, in both eras: one plain line per bad
+    argument ("distance_m must be between 700 and 5000 m (got -5)").
 
-    The SDK reports arguments its pydantic model refuses as a `ToolError` carrying pydantic's multi-line report (type
-    codes, documentation URLs); `call_tool` is where it raises it, before any tool code runs.
+    `call_tool` is where the SDK raises a tool's `ToolError`: for arguments its pydantic model refuses (before any
+    tool code runs), with pydantic's multi-line report and documentation URLs; for a domain error, prefixed with
+    "Error executing tool <name>: ". Both are rewritten here, in one place for every tool.
     """
 
     async def call_tool(
@@ -39,14 +41,18 @@ class FitnessServer(MCPServer):
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as error:
-            refusal = error.__cause__
-            if isinstance(error, UnexpectedToolError) or not isinstance(refusal, ValidationError):
+            if isinstance(error, UnexpectedToolError):
                 raise
-            # Imported here: the tools (and the domain) are registered lazily, and are by now.
-            from chalicelib.mcp_server.tools import describe_rejected_arguments
+            cause = error.__cause__
+            if isinstance(cause, ValidationError):
+                # Imported here: the tools (and the domain) are registered lazily, and are by now.
+                from chalicelib.mcp_server.tools import describe_rejected_arguments
 
-            # Chained to the ValidationError, so the SDK still logs the refused field names only (not the values).
-            raise ToolError(describe_rejected_arguments(name, refusal)) from refusal
+                message = describe_rejected_arguments(name, cause)
+            else:
+                message = str(error).removeprefix(f"Error executing tool {name}: ")
+            # Chained to the same cause, so the SDK still logs a refusal by field names only (never the values).
+            raise ToolError(message) from cause
 
 
 def build_fitness_server(*, with_catalogue: bool = True) -> FitnessServer:

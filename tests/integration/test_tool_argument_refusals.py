@@ -67,3 +67,12 @@ def test_refusals_name_the_argument_and_never_carry_library_text(http, tool, arg
     assert len(text) < 200
     for library_text in ("pydantic", "validation error", "type=", "input_value", "https://"):
         assert library_text not in text
+
+
+@ERAS
+def test_a_domain_refusal_has_the_same_plain_form_without_the_sdk_prefix(http, modern):
+    # hip_cm is optional in the schema; the domain requires it for women. Before: "Error executing tool ...: hip_cm".
+    arguments = {"sex": "female", "height_cm": 165, "neck_cm": 34, "waist_cm": 75}
+    text = tool_error_text(http, "estimate-body-fat-navy", arguments, modern=modern)
+    assert text.startswith("hip_cm ")
+    assert "Error executing tool" not in text
