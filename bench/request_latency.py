@@ -3,7 +3,8 @@ vs. built per request.
 
 All variants answer the same API Gateway proxy event through `app(event, context)` of a Chalice app with the same
 route, edge rules and request observer; they differ only in how the SDK's stateless handling is obtained:
-  once per container  the shipped `app.py`: session manager, task group and event loop built at import.
+  once per container  the service `app.py` serves, built by the same `build_service`: session manager, task group
+                      and event loop built once.
   per request         a new session manager (and its task group and server lifespan) for every request, on the
                       container's loop.
   per request + loop  the same plus a new event loop per request (`asyncio.run` in the handler), as a handler that
@@ -20,7 +21,7 @@ import io
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Container
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_gateway_events import LambdaContext, proxy_event
 from chalice import Chalice, Response
 
-import app as shipped
 from chalicelib.bridge import StatelessMCPBridge
 from chalicelib.bridge.chalice_adapter import chalice_response, http_request_from_chalice
 from chalicelib.mcp_server import build_fitness_server
+from chalicelib.mcp_server.catalogue import FitnessCatalogue
 from chalicelib.observability import RequestObserver
+from chalicelib.service import FitnessService, build_bridge, build_service
 from chalicelib.settings import Settings
 
 CALL = {
@@ -50,6 +52,7 @@ class SessionManagerPerRequest:
 
     def __init__(self, new_event_loop_each_time: bool) -> None:
         self._server = build_fitness_server()
+        FitnessCatalogue(self._server).ensure_registered()
         self._options: dict[str, Any] = {}
         self._new_event_loop_each_time = new_event_loop_each_time
 
@@ -86,17 +89,28 @@ class SessionManagerPerRequest:
         await asyncio.to_thread(asyncio.run, self._build_and_handle(scope, relay_receive, relay_send))
 
 
-def chalice_app_for(server: Any) -> Chalice:
-    """A Chalice app with the shipped route, observer and settings, serving `server`."""
-    app = Chalice(app_name="bench", configure_logs=False)
-    settings = Settings.from_environment({})
-    bridge = StatelessMCPBridge.from_settings(server, settings)
-    bridge.observer = RequestObserver(
-        known_tools=shipped.service.card["tools"],
+SETTINGS = Settings.from_environment({})
+
+
+def shipped_service() -> FitnessService:
+    """The service app.py serves, built by the same function; its log and metrics go to memory, not the terminal."""
+    return build_service(SETTINGS, log_stream=io.StringIO(), metrics_stream=io.StringIO(), service_name="bench-shipped")
+
+
+def per_request_app(server: Any, known_tools: Container[str]) -> Chalice:
+    """The same bridge, observer and settings, serving `server`."""
+    observer = RequestObserver(
+        known_tools=known_tools,
         log_stream=io.StringIO(),
         metrics_stream=io.StringIO(),
-        service_name=f"bench-{id(app)}",
+        service_name=f"bench-{id(server)}",
     )
+    return chalice_app_for(build_bridge(server, SETTINGS, observer=observer))
+
+
+def chalice_app_for(bridge: StatelessMCPBridge) -> Chalice:
+    """A Chalice app with the shipped route, answering through `bridge`."""
+    app = Chalice(app_name="bench", configure_logs=False)
 
     @app.route("/mcp", methods=["POST"], content_types=["*/*"])
     def mcp_endpoint() -> Response:
@@ -112,20 +126,15 @@ def median_ms(samples: list[float]) -> float:
 def main(rounds: int = 2000) -> None:
     context = LambdaContext()
     event = proxy_event(CALL, {"Mcp-Protocol-Version": "2025-11-25"})
-    # The shipped app's observer writes to stdout; the bench keeps its own output readable.
-    shipped.service.bridge.observer = RequestObserver(
-        known_tools=shipped.service.card["tools"],
-        log_stream=io.StringIO(),
-        metrics_stream=io.StringIO(),
-        service_name="bench-shipped",
-    )
+    service = shipped_service()
+    shipped = chalice_app_for(service.bridge)
     variants: dict[str, Callable[[], dict]] = {
-        "built once per container": lambda: shipped.app(event, context),
+        "built once per container": lambda: shipped(event, context),
         "built per request": lambda: per_request(event, context),
         "built per request + event loop": lambda: per_request_and_loop(event, context),
     }
-    per_request = chalice_app_for(SessionManagerPerRequest(new_event_loop_each_time=False))
-    per_request_and_loop = chalice_app_for(SessionManagerPerRequest(new_event_loop_each_time=True))
+    per_request = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=False), service.catalogue)
+    per_request_and_loop = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=True), service.catalogue)
     for name, answer in variants.items():
         reply = answer()
         assert reply["statusCode"] == 200 and '"isError":false' in reply["body"], (name, reply)

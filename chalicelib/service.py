@@ -1,24 +1,30 @@
-"""The composition root: settings, the fitness MCP server, the bridge that serves it and its observer, wired once
-per container."""
+"""The composition root: the one place that builds settings, the fitness MCP server, its catalogue, the bridge that
+serves it and the request observer, and wires them together through their constructors, once per container.
+
+The app, the tests and the benches all build what they serve through `build_service` (or, for a server of their
+own behind the same bridge, `build_bridge`).
+"""
 
 from __future__ import annotations
 
 import atexit
 import json
-import os
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from mcp.server import MCPServer
-from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
 from chalicelib.auth.protected_resource import metadata_reply
 from chalicelib.bridge import StatelessMCPBridge
+from chalicelib.bridge.edge import EdgeRules, OriginPolicy
 from chalicelib.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest
+from chalicelib.bridge.hooks import Authorizer, Observer
+from chalicelib.bridge.stateless_mcp import StreamableHTTPServer
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.card import server_card
-from chalicelib.mcp_server.catalogue import FitnessCatalogue, catalogue_needed_for
+from chalicelib.mcp_server.catalogue import FitnessCatalogue
 from chalicelib.observability import RequestObserver, configure_library_logging
+from chalicelib.observability.request_observer import SERVICE_NAME
 from chalicelib.settings import Settings
 
 # Lambda's AWS_LAMBDA_INITIALIZATION_TYPE for an init that no caller waits for: SnapStart snapshots the container
@@ -27,44 +33,29 @@ INITS_AHEAD_OF_REQUESTS = frozenset({"snap-start", "provisioned-concurrency"})
 
 
 class FitnessService:
-    def __init__(self, settings: Settings, server: MCPServer, bridge: StatelessMCPBridge) -> None:
+    """What the routes serve: the wired parts, and the documents (card, OAuth metadata) built from them."""
+
+    def __init__(
+        self, settings: Settings, server: MCPServer, catalogue: FitnessCatalogue, bridge: StatelessMCPBridge
+    ) -> None:
         self.settings = settings
         self.server = server
+        self.catalogue = catalogue
         self.bridge = bridge
-        self.catalogue = FitnessCatalogue(server)
         self._card: dict[str, Any] | None = None
-        bridge.before_sdk = self._prepare
 
     @classmethod
     def from_environment(cls) -> FitnessService:
-        settings = Settings.from_environment()
-        configure_library_logging()
-        server = build_fitness_server(with_catalogue=False)
-        authorizer = None
-        if settings.auth_mode == "oauth":
-            from chalicelib.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed
-
-            # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
-            authorizer = OAuthAuthorizer.from_settings(settings)
-        bridge = StatelessMCPBridge.from_settings(server, settings, authorizer=authorizer)
-        atexit.register(bridge.close)
-        service = cls(settings, server, bridge)
-        bridge.observer = RequestObserver(
-            log_level=settings.log_level,
-            metrics_namespace=settings.metrics_namespace,
-            # Tool names become metric dimensions only once they are registered, so the set is read lazily.
-            known_tools=service.catalogue,
-        )
-        if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in INITS_AHEAD_OF_REQUESTS:
-            _ = service.card
-        return service
+        """The service the app serves, from the environment the Chalice stage sets."""
+        return build_service(Settings.from_environment())
 
     @property
     def card(self) -> dict[str, Any]:
-        """The server card for `GET /`, built on first use: the catalogue is fixed once registered."""
+        """The server card for `GET /`, built on first use from the tool catalogue."""
         if self._card is None:
-            self.catalogue.ensure_registered()
-            self._card = self.bridge.run(server_card(self.server, self.settings.auth_mode))
+            from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES  # imports the domain: not at container start
+
+            self._card = server_card(self.server, TOOL_NAMES, self.settings.auth_mode)
         return self._card
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
@@ -84,27 +75,74 @@ class FitnessService:
             return self.bridge.edge.preflight(request, methods="GET")
         return self.bridge.edge.with_cors(request, answer_get())
 
-    def _prepare(self, request: HttpRequest) -> None:
-        # Once registered, a warm request does not even read its method.
-        if not self.catalogue.registered and catalogue_needed_for(jsonrpc_method(request)):
-            self.catalogue.ensure_registered()
+
+def build_service(
+    settings: Settings,
+    *,
+    authorizer: Authorizer | None = None,
+    log_stream: IO[str] | None = None,
+    metrics_stream: IO[str] | None = None,
+    service_name: str = SERVICE_NAME,
+) -> FitnessService:
+    """The fitness service for `settings`. The authorizer is the one the settings name unless one is given; the
+    request log and metrics go to stdout (where Lambda collects them) unless streams are given."""
+    configure_library_logging()
+    server = build_fitness_server()
+    catalogue = FitnessCatalogue(server)
+    observer = RequestObserver(
+        log_level=settings.log_level,
+        metrics_namespace=settings.metrics_namespace,
+        # Tool names become metric dimensions only once they are registered, so the set is read lazily.
+        known_tools=catalogue,
+        log_stream=log_stream,
+        metrics_stream=metrics_stream,
+        service_name=service_name,
+    )
+    bridge = build_bridge(
+        server,
+        settings,
+        authorizer=authorizer or authorizer_for(settings),
+        observer=observer,
+        before_sdk=catalogue.before_sdk,
+    )
+    atexit.register(bridge.close)
+    service = FitnessService(settings, server, catalogue, bridge)
+    if settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
+        catalogue.ensure_registered()
+        _ = service.card
+    return service
 
 
-def jsonrpc_method(request: HttpRequest) -> str | None:
-    """The JSON-RPC method a POST asks for: its `Mcp-Method` header in the 2026-07-28 era, else the body's `method`.
+def build_bridge(
+    server: StreamableHTTPServer,
+    settings: Settings,
+    *,
+    authorizer: Authorizer | None = None,
+    observer: Observer | None = None,
+    before_sdk: Callable[[HttpRequest], None] | None = None,
+) -> StatelessMCPBridge:
+    """The bridge serving `server` with the edge rules and the time limit the settings give."""
+    return StatelessMCPBridge(
+        server,
+        edge_rules(settings),
+        request_timeout_seconds=settings.request_timeout_seconds,
+        authorizer=authorizer,
+        observer=observer,
+        before_sdk=before_sdk,
+    )
 
-    The SDK routes by `Mcp-Protocol-Version` exactly so: any value but a handshake version is the per-request era,
-    where it refuses a `Mcp-Method` that differs from the body. In the handshake era nothing checks the header, so a
-    stray one must not decide what is registered.
-    """
-    protocol_version = request.header("mcp-protocol-version")
-    per_request_era = protocol_version is not None and protocol_version not in HANDSHAKE_PROTOCOL_VERSIONS
-    if per_request_era and (named := request.header("mcp-method")):
-        return named
-    try:
-        message = json.loads(request.body)
-    except (ValueError, RecursionError):
-        # Not JSON, not UTF-8, or nested past Python's recursion limit: the SDK answers it with an error.
+
+def edge_rules(settings: Settings) -> EdgeRules:
+    return EdgeRules(
+        OriginPolicy(settings.allowed_origins), settings.max_body_bytes, api_key_required=settings.api_key_required
+    )
+
+
+def authorizer_for(settings: Settings) -> Authorizer | None:
+    """The OAuth authorizer with `MCP_AUTH=oauth`, else None (everyone may call)."""
+    if settings.auth_mode != "oauth":
         return None
-    method = message.get("method") if isinstance(message, dict) else None
-    return method if isinstance(method, str) else None
+    from chalicelib.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed
+
+    # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
+    return OAuthAuthorizer.from_settings(settings)

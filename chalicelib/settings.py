@@ -50,6 +50,9 @@ class Settings(BaseModel):
     oauth_scopes: tuple[str, ...] = Field(default=(), description="Scopes every request's token must carry.")
     public_url: str | None = Field(default=None, description="The public base URL; else derived from the request.")
     api_key_required: bool = Field(default=False, description="API Gateway checks `x-api-key` on /mcp.")
+    lambda_initialization_type: str | None = Field(
+        default=None, description="Lambda's own AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, snap-start, ..."
+    )
 
     @field_validator("oauth_issuer", "oauth_jwks_url", "oauth_audience", "public_url")
     @classmethod
@@ -80,7 +83,7 @@ class Settings(BaseModel):
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
         METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL,
-        API_KEY_REQUIRED."""
+        API_KEY_REQUIRED; and the one Lambda sets, AWS_LAMBDA_INITIALIZATION_TYPE."""
         environment = os.environ if environment is None else environment
         values: dict[str, object] = {}
         if origins := environment.get("MCP_ALLOWED_ORIGINS"):
@@ -104,6 +107,8 @@ class Settings(BaseModel):
             values["oauth_scopes"] = tuple(scopes.split())
         if api_key_required := environment.get("MCP_API_KEY_REQUIRED"):
             values["api_key_required"] = api_key_required.strip()
+        if initialization_type := environment.get("AWS_LAMBDA_INITIALIZATION_TYPE", "").strip():
+            values["lambda_initialization_type"] = initialization_type
         try:
             return cls.model_validate(values)
         except ValidationError as error:
@@ -137,5 +142,6 @@ _FIELD_VARIABLES = {
     "oauth_client_ids": "MCP_OAUTH_CLIENT_IDS",
     "oauth_scopes": "MCP_OAUTH_SCOPES",
     "api_key_required": "MCP_API_KEY_REQUIRED",
+    "lambda_initialization_type": "AWS_LAMBDA_INITIALIZATION_TYPE",
     **{field_name: variable for variable, field_name in _URL_VARIABLES.items()},
 }

@@ -147,7 +147,7 @@ class IssuerKeys:
             if metadata.get("issuer") != self.issuer:
                 problems.append(f"{url} names issuer {metadata.get('issuer')!r}, not {self.issuer!r}")
                 continue
-            return metadata["jwks_uri"]
+            return str(metadata["jwks_uri"])
         raise IssuerKeysUnavailable("no usable issuer metadata: " + "; ".join(problems))
 
     def _read_key_set(self, document: Any) -> dict[str, SigningKey]:
@@ -173,7 +173,7 @@ def _signing_key(entry: Any) -> SigningKey | None:
     key_id = entry.get("kid")
     return SigningKey(
         key_id=key_id if isinstance(key_id, str) else None,
-        key_type=key.key_type,
+        key_type=str(key.key_type),
         algorithm=algorithm if isinstance(algorithm, str) else None,
         public_key=key.key,
     )

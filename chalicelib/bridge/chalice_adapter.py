@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from chalice import Chalice, Response
+from chalice.app import Chalice, Response
 
 from chalicelib.bridge.exchange import HttpReply, HttpRequest
 
@@ -12,6 +12,8 @@ from chalicelib.bridge.exchange import HttpReply, HttpRequest
 def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
     """The app's current request as an `HttpRequest`: names lower-cased, values trimmed, the body as sent."""
     request = app.current_request
+    if request is None:
+        raise RuntimeError("called outside a Chalice request")
     raw_body = request.raw_body or b""
     body = raw_body if isinstance(raw_body, bytes) else raw_body.encode("utf-8")
     query = urlencode(dict(request.query_params)) if request.query_params else ""
@@ -40,6 +42,8 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
 
 def chalice_response(reply: HttpReply) -> Response:
     """A Chalice `Response`. It carries no Content-Length: Chalice and API Gateway set exactly one themselves."""
-    headers = {name: value for name, value in reply.headers.items() if name.lower() != "content-length"}
+    headers: dict[str, str | list[str]] = {
+        name: value for name, value in reply.headers.items() if name.lower() != "content-length"
+    }
     body = reply.body.decode("utf-8") if reply.body else ""
     return Response(body=body, status_code=reply.status, headers=headers)

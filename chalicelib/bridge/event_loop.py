@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from collections.abc import Awaitable
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -24,7 +24,7 @@ class ContainerEventLoop:
         self._loop = asyncio.new_event_loop()
         self._lock = threading.Lock()
 
-    def run(self, coroutine: Coroutine[Any, Any, T], timeout_seconds: float | None = None) -> T:
+    def run(self, coroutine: Awaitable[T], timeout_seconds: float | None = None) -> T:
         """Run `coroutine` to completion; past `timeout_seconds` it is cancelled and TimeoutError raised."""
         with self._lock:
             return self._loop.run_until_complete(_bounded(coroutine, timeout_seconds))
@@ -34,6 +34,6 @@ class ContainerEventLoop:
             self._loop.close()
 
 
-async def _bounded(coroutine: Coroutine[Any, Any, T], timeout_seconds: float | None) -> T:
+async def _bounded(coroutine: Awaitable[T], timeout_seconds: float | None) -> T:
     async with asyncio.timeout(timeout_seconds):
         return await coroutine

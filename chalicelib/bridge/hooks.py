@@ -1,5 +1,5 @@
 """What the bridge lets the host plug in: who may call (an `Authorizer`), who watches each answer (an `Observer`),
-and, as `StatelessMCPBridge.before_sdk`, a call just before the SDK answers (lazy registration, say)."""
+and, as the bridge's `before_sdk` argument, a call just before the SDK answers (lazy registration, say)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import INTERNAL_ERROR
 from starlette.types import ASGIApp, Message
 
-from chalicelib.bridge.edge import EdgeRules, OriginPolicy, accepts
+from chalicelib.bridge.edge import EdgeRules, accepts
 from chalicelib.bridge.event_loop import ContainerEventLoop
 from chalicelib.bridge.exchange import (
     JSON_CONTENT_TYPE,
@@ -31,7 +31,6 @@ from chalicelib.bridge.exchange import (
     jsonrpc_error_reply,
 )
 from chalicelib.bridge.hooks import AllowEveryone, AnsweredBy, Authorizer, HandledRequest, Observer
-from chalicelib.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +44,14 @@ _CANONICAL_HEADER_NAMES = {"www-authenticate": "WWW-Authenticate", "mcp-session-
 class StreamableHTTPServer(Protocol):
     """What the bridge needs of a server: `MCPServer` and the SDK's low-level `Server` both qualify."""
 
-    def streamable_http_app(self, **options: Any) -> Any: ...
+    def streamable_http_app(
+        self,
+        *,
+        stateless_http: bool = ...,
+        json_response: bool = ...,
+        max_request_body_size: int = ...,
+        transport_security: TransportSecuritySettings | None = ...,
+    ) -> Any: ...
 
     @property
     def session_manager(self) -> StreamableHTTPSessionManager: ...
@@ -62,39 +68,18 @@ class StatelessMCPBridge:
         request_timeout_seconds: float = 25.0,
         authorizer: Authorizer | None = None,
         observer: Observer | None = None,
+        before_sdk: Callable[[HttpRequest], None] | None = None,
         event_loop: ContainerEventLoop | None = None,
     ) -> None:
         self.edge = edge
         self.authorizer: Authorizer = authorizer or AllowEveryone()
         self.observer = observer
         # Called with each request the SDK is about to answer, after auth: the host's chance to register lazily.
-        self.before_sdk: Callable[[HttpRequest], None] | None = None
+        self.before_sdk = before_sdk
         self.request_timeout_seconds = request_timeout_seconds
         self._server = server
         self._event_loop = event_loop or ContainerEventLoop()
         self._event_loop.run(self._start_session_manager())
-
-    @classmethod
-    def from_settings(
-        cls,
-        server: StreamableHTTPServer,
-        settings: Settings,
-        *,
-        authorizer: Authorizer | None = None,
-        observer: Observer | None = None,
-    ) -> StatelessMCPBridge:
-        edge = EdgeRules(
-            OriginPolicy(settings.allowed_origins),
-            settings.max_body_bytes,
-            api_key_required=settings.api_key_required,
-        )
-        return cls(
-            server,
-            edge,
-            request_timeout_seconds=settings.request_timeout_seconds,
-            authorizer=authorizer,
-            observer=observer,
-        )
 
     def _new_session_manager(self) -> StreamableHTTPSessionManager:
         """A session manager that has never run: the SDK runs each one once."""

@@ -1,29 +1,12 @@
 """The fitness domain: pure, typed calculators with cited formulas and pydantic results; no MCP or Chalice here.
 
 Each public calculator validates its arguments (raising FitnessInputError, whose message names the argument and its
-allowed range) and returns a result model whose `summary()` is a one-sentence restatement. FUNCTION_BY_TOOL maps
-every tool name to its calculator, FORMULAS holds each tool's formula and citations.
+allowed range) and returns a result model whose `summary()` is a one-sentence restatement; `formulas` holds each
+formula and the publications it comes from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from chalicelib.fitness.aerobic import (
-    CooperResult,
-    HeartRateRatioResult,
-    PaceConversion,
-    RaceTimePrediction,
-    RockportResult,
-    TrainingPaces,
-    VdotResult,
-    calculate_vdot,
-    convert_pace,
-    estimate_vo2_max_cooper,
-    estimate_vo2_max_heart_rate_ratio,
-    estimate_vo2_max_rockport,
-    predict_race_time,
-)
 from chalicelib.fitness.body import (
     BmiResult,
     IdealBodyWeightByFormula,
@@ -55,14 +38,7 @@ from chalicelib.fitness.energy import (
     list_met_activities,
 )
 from chalicelib.fitness.errors import FitnessInputError
-from chalicelib.fitness.formulas import (
-    FORMULAS,
-    TOOL_NAMES,
-    FormulaRecord,
-    formula_for,
-    render_formula_index_markdown,
-    render_formula_markdown,
-)
+from chalicelib.fitness.formulas import FormulaRecord
 from chalicelib.fitness.heart import (
     HeartRateZone,
     HeartRateZonesResult,
@@ -74,6 +50,15 @@ from chalicelib.fitness.heart import (
     estimate_max_heart_rate,
 )
 from chalicelib.fitness.results import FitnessResult
+from chalicelib.fitness.running import (
+    PaceConversion,
+    RaceTimePrediction,
+    TrainingPaces,
+    VdotResult,
+    calculate_vdot,
+    convert_pace,
+    predict_race_time,
+)
 from chalicelib.fitness.strength import (
     OneRepMaxByFormula,
     OneRepMaxResult,
@@ -83,37 +68,20 @@ from chalicelib.fitness.strength import (
     estimate_one_rep_max,
 )
 from chalicelib.fitness.units import SEXES, Sex
-
-FUNCTION_BY_TOOL: dict[str, Callable[..., FitnessResult]] = {
-    "estimate-vo2-max-cooper": estimate_vo2_max_cooper,
-    "estimate-vo2-max-rockport": estimate_vo2_max_rockport,
-    "estimate-vo2-max-heart-rate-ratio": estimate_vo2_max_heart_rate_ratio,
-    "calculate-vdot": calculate_vdot,
-    "predict-race-time": predict_race_time,
-    "convert-pace": convert_pace,
-    "estimate-max-heart-rate": estimate_max_heart_rate,
-    "calculate-heart-rate-zones": calculate_heart_rate_zones,
-    "calculate-bmi": calculate_bmi,
-    "estimate-body-fat-navy": estimate_body_fat_navy,
-    "calculate-waist-to-height-ratio": calculate_waist_to_height_ratio,
-    "calculate-ideal-body-weight": calculate_ideal_body_weight,
-    "calculate-lean-body-mass": calculate_lean_body_mass,
-    "calculate-bmr": calculate_bmr,
-    "calculate-tdee": calculate_tdee,
-    "estimate-calories-burned": estimate_calories_burned,
-    "estimate-one-rep-max": estimate_one_rep_max,
-    "calculate-training-loads": calculate_training_loads,
-    "calculate-trimp": calculate_trimp,
-}
+from chalicelib.fitness.vo2_max import (
+    CooperResult,
+    HeartRateRatioResult,
+    RockportResult,
+    estimate_vo2_max_cooper,
+    estimate_vo2_max_heart_rate_ratio,
+    estimate_vo2_max_rockport,
+)
 
 __all__ = [
     "ACTIVITY_FACTORS",
     "BMR_FORMULAS",
-    "FORMULAS",
-    "FUNCTION_BY_TOOL",
     "MET_ACTIVITIES",
     "SEXES",
-    "TOOL_NAMES",
     "ActivityLevel",
     "BmiResult",
     "BmrFormula",
@@ -166,11 +134,8 @@ __all__ = [
     "estimate_vo2_max_heart_rate_ratio",
     "estimate_vo2_max_rockport",
     "format_duration",
-    "formula_for",
     "list_met_activities",
     "parse_duration_min",
     "parse_duration_s",
     "predict_race_time",
-    "render_formula_index_markdown",
-    "render_formula_markdown",
 ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from chalicelib.fitness.errors import FitnessInputError, format_number, require_choice, require_range
-from chalicelib.fitness.results import FitnessResult
+from chalicelib.fitness.results import FitnessResult, FrozenModel
 from chalicelib.fitness.units import (
     BODY_FAT_PERCENT,
     BODY_WEIGHT_KG,
@@ -201,9 +201,7 @@ def calculate_waist_to_height_ratio(waist_cm: float, height_cm: float) -> WaistT
     )
 
 
-class IdealBodyWeightByFormula(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class IdealBodyWeightByFormula(FrozenModel):
     devine: float = Field(description="Devine (1974), kg, rounded to 0.1.")
     robinson: float = Field(description="Robinson et al. (1983), kg, rounded to 0.1.")
     miller: float = Field(description="Miller et al. (1983), kg, rounded to 0.1.")
@@ -253,9 +251,7 @@ def calculate_ideal_body_weight(height_cm: float, sex: Sex) -> IdealBodyWeightRe
     )
 
 
-class LeanBodyMassByFormula(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class LeanBodyMassByFormula(FrozenModel):
     boer: float = Field(description="Boer (1984), kg, rounded to 0.1.")
     james: float = Field(description="James (1976), kg, rounded to 0.1.")
     hume: float = Field(description="Hume (1966), kg, rounded to 0.1.")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import difflib
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from chalicelib.fitness.durations import parse_duration_min
 from chalicelib.fitness.errors import FitnessInputError, format_number, require_choice, require_range
-from chalicelib.fitness.results import FitnessResult
+from chalicelib.fitness.results import FitnessResult, FrozenModel
 from chalicelib.fitness.units import (
     AGE_YEARS,
     BODY_FAT_PERCENT,
@@ -42,10 +42,8 @@ MET = Bounds(0.9, 25, "MET")
 ACTIVITY_DURATION_MIN = Bounds(1, 1440, "min")
 
 
-class MetActivity(BaseModel):
+class MetActivity(FrozenModel):
     """One row of the MET table."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     met: float = Field(description="Metabolic equivalent: energy cost as a multiple of resting, 1 MET ~ 1 kcal/kg/h.")
     compendium_code: str = Field(description="Five-digit activity code in the 2011 Compendium of Physical Activities.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from chalicelib.fitness.durations import parse_duration_min
 from chalicelib.fitness.errors import (
@@ -16,7 +16,7 @@ from chalicelib.fitness.errors import (
     require_choice,
     require_range,
 )
-from chalicelib.fitness.results import FitnessResult
+from chalicelib.fitness.results import FitnessResult, FrozenModel
 from chalicelib.fitness.units import (
     AGE_YEARS,
     MAX_HEART_RATE_BPM,
@@ -50,9 +50,7 @@ def _tanaka(age: float) -> float:
     return 208 - 0.7 * age
 
 
-class MaxHeartRateByFormula(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class MaxHeartRateByFormula(FrozenModel):
     tanaka: int = Field(description="208 - 0.7 x age (Tanaka et al. 2001), bpm.")
     fox: int = Field(description="220 - age (Fox et al. 1971), bpm.")
     gellish: int = Field(description="207 - 0.7 x age (Gellish et al. 2007), bpm.")
@@ -98,9 +96,7 @@ def estimate_max_heart_rate(age: float, sex: Sex | None = None) -> MaxHeartRateR
     return MaxHeartRateResult(max_heart_rate_bpm=by_formula.tanaka, by_formula=by_formula, age=years)
 
 
-class HeartRateZone(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class HeartRateZone(FrozenModel):
     zone: int = Field(description="Zone number, 1 (easiest) to 5.")
     name: str = Field(description="Zone name: Very light, Light, Moderate, Hard or Maximum.")
     low_bpm: int = Field(description="Lower bound in whole bpm.")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from chalicelib.fitness.errors import format_number, require_range, require_whole_number
-from chalicelib.fitness.results import FitnessResult
+from chalicelib.fitness.results import FitnessResult, FrozenModel
 from chalicelib.fitness.units import Bounds, round_half_up
 
 # The equations were fitted to sets of about 10 repetitions or fewer, and their agreement with measured 1RM falls
@@ -37,9 +37,7 @@ TYPICAL_REPS_BY_PERCENT: dict[int, int] = {
 }
 
 
-class OneRepMaxByFormula(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class OneRepMaxByFormula(FrozenModel):
     epley: float = Field(description="w x (1 + reps / 30) (Epley 1985), kg, rounded to 0.1.")
     brzycki: float = Field(description="w x 36 / (37 - reps) (Brzycki 1993), kg, rounded to 0.1.")
     lombardi: float = Field(description="w x reps^0.10 (Lombardi 1989), kg, rounded to 0.1.")
@@ -105,9 +103,7 @@ def estimate_one_rep_max(weight_kg: float, reps: int) -> OneRepMaxResult:
     )
 
 
-class TrainingLoad(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class TrainingLoad(FrozenModel):
     percent: int = Field(description="Percentage of the one-rep max.")
     load_kg: float = Field(description="Load at that percentage, kg, rounded to 0.1.")
     typical_reps: int = Field(description="Repetitions typically possible at that load.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from mcp.server import MCPServer
@@ -13,9 +14,10 @@ _STREAMABLE_HTTP_VERSIONS = (
 )
 
 
-async def server_card(server: MCPServer, auth_mode: str, endpoint_path: str = "/mcp") -> dict[str, Any]:
+def server_card(
+    server: MCPServer, tool_names: Iterable[str], auth_mode: str, endpoint_path: str = "/mcp"
+) -> dict[str, Any]:
     """Name, version, protocol versions, tool names and auth mode: enough to tell a client where and how to connect."""
-    tool_list = await server.list_tools()
     return {
         "name": server.name,
         "title": server.title,
@@ -23,6 +25,6 @@ async def server_card(server: MCPServer, auth_mode: str, endpoint_path: str = "/
         "endpoint": endpoint_path,
         "transport": "streamable-http (stateless, JSON responses)",
         "protocol_versions": list(_STREAMABLE_HTTP_VERSIONS),
-        "tools": [tool.name for tool in tool_list],
+        "tools": list(tool_names),
         "auth": auth_mode,
     }

@@ -1,16 +1,20 @@
 """The catalogue (tools, resources, prompts) registered on the server at its first need, once per container.
 
 A cold container's first request is usually `initialize` (or `server/discover`), which needs the server's identity
-and capabilities but not the 19 tool schemas: building those (pydantic models and JSON Schemas) and importing the
-domain is ≈45 ms of a cold start. Where the start is not on a caller's clock — a SnapStart snapshot or provisioned
-concurrency — the service registers everything at init instead.
+and capabilities but not the tool schemas: building those (pydantic models and JSON Schemas) and importing the
+domain is a large share of a cold start. Where the start is not on a caller's clock — a SnapStart snapshot or
+provisioned concurrency — the service registers everything at init instead.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 
 from mcp.server import MCPServer
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
+
+from chalicelib.bridge.exchange import HttpRequest
 
 # Methods answered from the server's identity and capabilities alone; every other request gets the catalogue first.
 ANSWERED_WITHOUT_CATALOGUE = frozenset({"initialize", "ping", "server/discover"})
@@ -21,6 +25,26 @@ def catalogue_needed_for(method: str | None) -> bool:
     if method is None:
         return True
     return method not in ANSWERED_WITHOUT_CATALOGUE and not method.startswith("notifications/")
+
+
+def jsonrpc_method(request: HttpRequest) -> str | None:
+    """The JSON-RPC method a POST asks for: its `Mcp-Method` header in the 2026-07-28 era, else the body's `method`.
+
+    The SDK routes by `Mcp-Protocol-Version` exactly so: any value but a handshake version is the per-request era,
+    where it refuses a `Mcp-Method` that differs from the body. In the handshake era nothing checks the header, so a
+    stray one must not decide what is registered.
+    """
+    protocol_version = request.header("mcp-protocol-version")
+    per_request_era = protocol_version is not None and protocol_version not in HANDSHAKE_PROTOCOL_VERSIONS
+    if per_request_era and (named := request.header("mcp-method")):
+        return named
+    try:
+        message = json.loads(request.body)
+    except (ValueError, RecursionError):
+        # Not JSON, not UTF-8, or nested past Python's recursion limit: the SDK answers it with an error.
+        return None
+    method = message.get("method") if isinstance(message, dict) else None
+    return method if isinstance(method, str) else None
 
 
 class FitnessCatalogue:
@@ -44,12 +68,19 @@ class FitnessCatalogue:
                 return
             # The domain and the registration modules are imported here, not at container start.
             from chalicelib.mcp_server import prompts, resources, tools
+            from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
 
             tools.register(self.server)
             resources.register(self.server)
             prompts.register(self.server)
-            self._tool_names = frozenset(tools.TOOLS)
+            self._tool_names = frozenset(TOOL_NAMES)
             self._registered = True
+
+    def before_sdk(self, request: HttpRequest) -> None:
+        """The bridge's hook: register before the SDK answers a request that may need the catalogue."""
+        # Once registered, a warm request does not even read its method.
+        if not self._registered and catalogue_needed_for(jsonrpc_method(request)):
+            self.ensure_registered()
 
     def __contains__(self, tool_name: object) -> bool:
         return tool_name in self._tool_names

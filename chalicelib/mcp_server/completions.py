@@ -34,7 +34,8 @@ def matching(values: tuple[str, ...], prefix: str) -> Completion:
 
 
 def register(server: MCPServer) -> None:
-    @server.completion()
+    # The SDK's `completion` decorator carries no type annotations.
+    @server.completion()  # type: ignore[untyped-decorator, no-untyped-call]
     async def complete(
         reference: PromptReference | ResourceTemplateReference, argument: CompletionArgument, context: object
     ) -> Completion | None:

@@ -1,4 +1,5 @@
-"""Resources: the formula index and one formula page per tool (markdown), and the MET table (JSON)."""
+"""Resources: the formula index and one formula page per tool (markdown, rendered here from the domain's formulas
+and the tool catalogue), and the MET table (JSON)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,26 @@ from mcp.server.mcpserver.exceptions import ResourceError
 from mcp.server.mcpserver.resources import TextResource
 
 from chalicelib import fitness
+from chalicelib.mcp_server.tool_catalogue import FORMULA_INDEX_URI, TOOL_CATALOGUE, CatalogueTool
 
-FORMULA_INDEX_URI = "fitness://formulas"
 ACTIVITIES_URI = "fitness://activities"
 ACTIVITY_TEMPLATE_URI = "fitness://activities/{activity}"
 
 
-def formula_uri(tool: str) -> str:
-    return f"{FORMULA_INDEX_URI}/{tool}"
+def formula_page_markdown(tool: CatalogueTool) -> str:
+    """One tool's formula and sources (the `fitness://formulas/{tool}` resource)."""
+    sources = "\n".join(f"- {citation}" for citation in tool.formula.citations)
+    return f"# {tool.title}\n\nTool: `{tool.name}`\n\n## Formula\n\n{tool.formula.formula}\n\n## Sources\n\n{sources}\n"
+
+
+def formula_index_markdown(catalogue: tuple[CatalogueTool, ...] = TOOL_CATALOGUE) -> str:
+    """Every tool's formula with its first citation as a table (the `fitness://formulas` resource)."""
+    rows = [f"| `{tool.name}` | {tool.title} | {tool.formula.citations[0]} |" for tool in catalogue]
+    header = (
+        f"# Fitness formulas\n\nEach tool's full formula and every source: `{FORMULA_INDEX_URI}/{{tool}}`.\n\n"
+        "| tool | calculates | primary source |\n|---|---|---|"
+    )
+    return header + "\n" + "\n".join(rows) + "\n"
 
 
 def activities_json() -> str:
@@ -34,19 +47,18 @@ def register(server: MCPServer) -> None:
             title="Formula index",
             description="Every calculator's formula and the publications it comes from.",
             mime_type="text/markdown",
-            text=fitness.render_formula_index_markdown(),
+            text=formula_index_markdown(),
         )
     )
-    for tool in fitness.TOOL_NAMES:
-        record = fitness.formula_for(tool)
+    for tool in TOOL_CATALOGUE:
         server.add_resource(
             TextResource(
-                uri=formula_uri(tool),
-                name=f"formula-{tool}",
-                title=record.title,
-                description=f"The formula behind the {tool} tool, with its citations.",
+                uri=tool.formula_uri,
+                name=f"formula-{tool.name}",
+                title=tool.title,
+                description=f"The formula behind the {tool.name} tool, with its citations.",
                 mime_type="text/markdown",
-                text=fitness.render_formula_markdown(tool),
+                text=formula_page_markdown(tool),
             )
         )
     server.add_resource(

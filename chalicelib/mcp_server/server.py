@@ -11,7 +11,6 @@ from mcp_types import CallToolResult, InputRequiredResult
 from pydantic import ValidationError
 
 from chalicelib.mcp_server import completions
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
 
 SERVER_NAME = "fitness-calculators"
 SERVER_VERSION = "0.1.0"
@@ -55,9 +54,9 @@ class FitnessServer(MCPServer):
             raise ToolError(message) from cause
 
 
-def build_fitness_server(*, with_catalogue: bool = True) -> FitnessServer:
-    """The server with every tool, resource and prompt registered; built once per container. Without the catalogue,
-    it has its identity and every capability but no tools, resources or prompts yet (see `FitnessCatalogue`)."""
+def build_fitness_server() -> FitnessServer:
+    """The server's identity and every capability, built once per container; its tools, resources and prompts are
+    registered by a `FitnessCatalogue` at their first need."""
     server = FitnessServer(
         SERVER_NAME,
         title="Fitness calculators",
@@ -70,6 +69,4 @@ def build_fitness_server(*, with_catalogue: bool = True) -> FitnessServer:
     )
     # The completion handler is what advertises the `completions` capability, so it is there from the start.
     completions.register(server)
-    if with_catalogue:
-        FitnessCatalogue(server).ensure_registered()
     return server

@@ -1,7 +1,8 @@
-"""The 19 calculator tools: typed parameters with units in their names, one call into the fitness domain each.
+"""The calculator tools: typed parameters with units in their names, one call into the fitness domain each.
 
 A domain `FitnessInputError` (its message names the argument and the allowed range) becomes the tool's error result
 through the SDK; every answer is the result model as `structuredContent` plus its one-sentence summary as text.
+Names, titles and descriptions come from the tool catalogue.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field, ValidationError
 
 from chalicelib import fitness
-from chalicelib.fitness import aerobic, body, heart, strength, units
+from chalicelib.fitness import body, heart, running, strength, units, vo2_max
 from chalicelib.fitness.errors import FitnessInputError
-from chalicelib.fitness.formulas import FORMULAS
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Bounds, Sex
 from chalicelib.mcp_server.argument_errors import describe_argument_errors
+from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE, CatalogueTool
 
 
 def within(bounds: Bounds, description: str) -> Any:
@@ -37,7 +38,7 @@ SexArgument = Annotated[Sex, Field(description='"male" or "female".')]
 Duration = Annotated[float | str, Field(description='Seconds as a number, or "h:mm:ss" / "mm:ss".')]
 DurationMinutes = Annotated[float | str, Field(description='Minutes as a number, or "h:mm:ss" / "mm:ss".')]
 Age = Annotated[float, within(units.AGE_YEARS, "Age in years")]
-NormedAge = Annotated[float, within(aerobic.NORMED_AGE_YEARS, "Age in years (the norm tables start at 13)")]
+NormedAge = Annotated[float, within(vo2_max.NORMED_AGE_YEARS, "Age in years (the norm tables start at 13)")]
 BodyWeight = Annotated[float, within(units.BODY_WEIGHT_KG, "Body weight in kilograms")]
 Height = Annotated[float, within(units.HEIGHT_CM, "Height in centimetres")]
 MaxHeartRate = Annotated[float, within(units.MAX_HEART_RATE_BPM, "Maximum heart rate in beats per minute")]
@@ -53,9 +54,9 @@ def answer(result: FitnessResult) -> CallToolResult:
 
 
 # Pure calculators: nothing is written, the same input always gives the same answer, and nothing outside is asked.
-def annotations_for(tool_name: str) -> ToolAnnotations:
+def annotations_for(tool: CatalogueTool) -> ToolAnnotations:
     return ToolAnnotations(
-        title=FORMULAS[tool_name].title,
+        title=tool.title,
         readOnlyHint=True,
         idempotentHint=True,
         destructiveHint=False,
@@ -68,7 +69,7 @@ def annotations_for(tool_name: str) -> ToolAnnotations:
 
 
 async def estimate_vo2_max_cooper(
-    distance_m: Annotated[float, within(aerobic.COOPER_DISTANCE_M, "Distance covered in 12 minutes, metres")],
+    distance_m: Annotated[float, within(vo2_max.COOPER_DISTANCE_M, "Distance covered in 12 minutes, metres")],
     age: NormedAge,
     sex: SexArgument,
 ) -> Annotated[CallToolResult, fitness.CooperResult]:
@@ -81,7 +82,7 @@ async def estimate_vo2_max_rockport(
     sex: SexArgument,
     time_s: Annotated[float | str, Field(description='Time to walk 1 mile: seconds, or "mm:ss" (6–40 min).')],
     heart_rate_bpm: Annotated[
-        float, within(aerobic.ROCKPORT_HEART_RATE_BPM, "Heart rate at the end of the walk, beats per minute")
+        float, within(vo2_max.ROCKPORT_HEART_RATE_BPM, "Heart rate at the end of the walk, beats per minute")
     ],
 ) -> Annotated[CallToolResult, fitness.RockportResult]:
     return answer(fitness.estimate_vo2_max_rockport(weight_kg, age, sex, time_s, heart_rate_bpm))
@@ -94,17 +95,17 @@ async def estimate_vo2_max_heart_rate_ratio(
 
 
 async def calculate_vdot(
-    distance_m: Annotated[float, within(aerobic.VDOT_DISTANCE_M, "Race distance, metres")],
+    distance_m: Annotated[float, within(running.VDOT_DISTANCE_M, "Race distance, metres")],
     time_s: Duration,
 ) -> Annotated[CallToolResult, fitness.VdotResult]:
     return answer(fitness.calculate_vdot(distance_m, time_s))
 
 
 async def predict_race_time(
-    distance_m: Annotated[float, within(aerobic.RACE_DISTANCE_M, "Distance of the race already run, metres")],
+    distance_m: Annotated[float, within(running.RACE_DISTANCE_M, "Distance of the race already run, metres")],
     time_s: Duration,
-    target_distance_m: Annotated[float, within(aerobic.RACE_DISTANCE_M, "Distance to predict a time for, metres")],
-    exponent: Annotated[float, within(aerobic.RIEGEL_EXPONENT, "Riegel fatigue exponent")] = 1.06,
+    target_distance_m: Annotated[float, within(running.RACE_DISTANCE_M, "Distance to predict a time for, metres")],
+    exponent: Annotated[float, within(running.RIEGEL_EXPONENT, "Riegel fatigue exponent")] = 1.06,
 ) -> Annotated[CallToolResult, fitness.RaceTimePrediction]:
     return answer(fitness.predict_race_time(distance_m, time_s, target_distance_m, exponent))
 
@@ -241,94 +242,30 @@ async def calculate_training_loads(
     return answer(fitness.calculate_training_loads(one_rep_max_kg))
 
 
-TOOLS: dict[str, tuple[Callable[..., Any], str]] = {
-    "estimate-vo2-max-cooper": (
+# One wrapper per catalogue tool, named as the domain calculator it calls.
+WRAPPERS: dict[str, Callable[..., Awaitable[CallToolResult]]] = {
+    wrapper.__name__: wrapper
+    for wrapper in (
         estimate_vo2_max_cooper,
-        "VO2max (ml/kg/min) from the distance run in 12 minutes, with a rating from Cooper's distance norms for the "
-        "runner's age and sex (Cooper 1968).",
-    ),
-    "estimate-vo2-max-rockport": (
         estimate_vo2_max_rockport,
-        "VO2max from the Rockport 1-mile walk: time, heart rate at the finish, weight, age and sex (Kline et al. "
-        "1987), with a rating from the Cooper Institute VO2max norms.",
-    ),
-    "estimate-vo2-max-heart-rate-ratio": (
         estimate_vo2_max_heart_rate_ratio,
-        "VO2max from maximum and resting heart rate alone: 15.3 × HRmax / HRrest (Uth et al. 2004).",
-    ),
-    "calculate-vdot": (
         calculate_vdot,
-        "Daniels' VDOT from one race result, with equivalent times from 1500 m to the marathon and "
-        "easy/marathon/threshold/interval/repetition training paces (Daniels & Gilbert 1979).",
-    ),
-    "predict-race-time": (
         predict_race_time,
-        "Predict a race time at another distance from one result: T2 = T1 × (D2/D1)^1.06 (Riegel 1981).",
-    ),
-    "convert-pace": (
         convert_pace,
-        "Convert exactly one of pace per km, pace per mile, km/h or mph into all four; with distance_m also the "
-        "finish time.",
-    ),
-    "estimate-max-heart-rate": (
         estimate_max_heart_rate,
-        "Maximum heart rate from age: Tanaka 208 − 0.7 × age (Tanaka et al. 2001), with Fox, Gellish and, for women, "
-        "Gulati for comparison.",
-    ),
-    "calculate-heart-rate-zones": (
         calculate_heart_rate_zones,
-        "Five training zones (50–100 % in 10 % steps) from age or a measured maximum; with a resting heart rate the "
-        "zones use heart-rate reserve (Karvonen 1957).",
-    ),
-    "calculate-trimp": (
         calculate_trimp,
-        "Banister's training impulse (TRIMP) for one session from duration and average, resting and maximum heart "
-        "rate, weighted by sex (Banister 1991).",
-    ),
-    "calculate-bmi": (
         calculate_bmi,
-        "Body mass index (kg/m²) with the WHO adult category.",
-    ),
-    "estimate-body-fat-navy": (
         estimate_body_fat_navy,
-        "Body fat % from height, neck and waist (and hip for women) circumferences: the US Navy method (Hodgdon & "
-        "Beckett 1984), with an ACE category.",
-    ),
-    "calculate-waist-to-height-ratio": (
         calculate_waist_to_height_ratio,
-        "Waist-to-height ratio with Ashwell's risk category (keep your waist to less than half your height).",
-    ),
-    "calculate-ideal-body-weight": (
         calculate_ideal_body_weight,
-        "Ideal body weight (kg) from height and sex by the Devine, Robinson, Miller and Hamwi formulas.",
-    ),
-    "calculate-lean-body-mass": (
         calculate_lean_body_mass,
-        "Lean body mass (kg) by the Boer (1984), James (1976) and Hume (1966) formulas.",
-    ),
-    "calculate-bmr": (
         calculate_bmr,
-        "Basal metabolic rate (kcal/day): Mifflin–St Jeor (1990) by default, revised Harris–Benedict (Roza & "
-        "Shizgal 1984), or Katch–McArdle from body fat %.",
-    ),
-    "calculate-tdee": (
         calculate_tdee,
-        "Total daily energy expenditure: Mifflin–St Jeor BMR × an activity factor from 1.2 (sedentary) to 1.9 (extra).",
-    ),
-    "estimate-calories-burned": (
         estimate_calories_burned,
-        "Calories burned by an activity: MET × weight_kg × hours, with METs from the Compendium of Physical "
-        "Activities (name an activity from fitness://activities, or give a MET).",
-    ),
-    "estimate-one-rep-max": (
         estimate_one_rep_max,
-        "One-repetition maximum from a set of 1–10 reps: the mean of Epley, Brzycki, Lombardi, Lander, Mayhew, "
-        "O'Conner and Wathan, each shown.",
-    ),
-    "calculate-training-loads": (
         calculate_training_loads,
-        "Training loads from 50 % to 100 % of a one-repetition maximum, with the reps typically possible at each.",
-    ),
+    )
 }
 
 
@@ -351,14 +288,19 @@ def reporting_input_errors(tool: Callable[..., Awaitable[CallToolResult]]) -> Ca
 
 def describe_rejected_arguments(tool_name: str, error: ValidationError) -> str:
     """What the SDK's schema check refused, one line per argument, as the domain words its own refusals."""
-    tool = TOOLS.get(tool_name)
+    tool = next((tool for tool in TOOL_CATALOGUE if tool.name == tool_name), None)
     if tool is None:
         return "the arguments are not valid"
-    return describe_argument_errors(tool[0], error)
+    return describe_argument_errors(WRAPPERS[tool.calculator.__name__], error)
 
 
 def register(server: MCPServer) -> None:
-    for name, (tool, description) in TOOLS.items():
+    """Every catalogue tool, in catalogue order, with its name, description and title from the catalogue."""
+    for tool in TOOL_CATALOGUE:
+        wrapper = WRAPPERS[tool.calculator.__name__]
         server.add_tool(
-            reporting_input_errors(tool), name=name, description=description, annotations=annotations_for(name)
+            reporting_input_errors(wrapper),
+            name=tool.name,
+            description=tool.description,
+            annotations=annotations_for(tool),
         )

@@ -43,8 +43,8 @@ def identifier(value: Any) -> str | None:
 
 def facts_of(handled: HandledRequest) -> RequestFacts:
     body = _json_object(handled.request.body) if handled.request.method == "POST" else {}
-    params = body.get("params") if isinstance(body.get("params"), dict) else {}
-    meta = params.get("_meta") if isinstance(params.get("_meta"), dict) else {}
+    params: dict[str, Any] = body["params"] if isinstance(body.get("params"), dict) else {}
+    meta: dict[str, Any] = params["_meta"] if isinstance(params.get("_meta"), dict) else {}
     method = identifier(body.get("method"))
     client_info = params.get("clientInfo") if method == "initialize" else meta.get(_CLIENT_INFO_META_KEY)
     client_info = client_info if isinstance(client_info, dict) else {}
@@ -53,7 +53,7 @@ def facts_of(handled: HandledRequest) -> RequestFacts:
         or handled.request.header("mcp-protocol-version")
         or meta.get(_PROTOCOL_VERSION_META_KEY)
     )
-    era = None
+    era: Literal["handshake", "per-request"] | None = None
     if protocol_version is not None:
         era = "per-request" if protocol_version in MODERN_PROTOCOL_VERSIONS else "handshake"
     return RequestFacts(

@@ -81,7 +81,7 @@ class RequestObserver:
             self._flush({}, [("AuthRefusals", MetricUnit.Count, 1)])
         elif method == "tools/call":
             # Only catalogued names become a dimension: a client inventing names must not inflate metric cardinality.
-            tool = target if target in self.known_tools else UNKNOWN_TOOL
+            tool = target if target is not None and target in self.known_tools else UNKNOWN_TOOL
             failed = 0 if outcome == "ok" else 1
             self._flush(
                 {"tool": tool},
@@ -94,8 +94,8 @@ class RequestObserver:
 
     def _flush(self, dimensions: dict[str, str], values: list[tuple[str, MetricUnit, float]]) -> None:
         metrics = EphemeralMetrics(namespace=self.metrics_namespace, service=self.service_name)
-        for name, value in dimensions.items():
-            metrics.add_dimension(name=name, value=value)
+        for name, dimension in dimensions.items():
+            metrics.add_dimension(name=name, value=dimension)
         for name, unit, value in values:
             metrics.add_metric(name=name, unit=unit, value=value)
         blob = metrics.serialize_metric_set()

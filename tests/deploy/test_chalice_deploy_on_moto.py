@@ -174,7 +174,8 @@ def test_chalice_deploy_uploads_the_zip_it_built(chalice_deploy, aws_environment
 @pytest.mark.xfail(
     strict=True,
     reason="Chalice 1.34 sets the retention on /aws/lambda/fitness-mcp-dev-api_handler, a log group the API handler "
-    "(renamed fitness-mcp-dev) never writes to (aws/chalice#2079); README: set it with `aws logs put-retention-policy`",
+    "(renamed fitness-mcp-dev) never writes to (aws/chalice#2079); docs/deploy.md: set it with "
+    "`aws logs put-retention-policy`",
 )
 def test_chalice_deploy_sets_the_retention_of_the_functions_log_group(chalice_deploy, aws_environment):
     groups = client("logs", aws_environment).describe_log_groups()["logGroups"]

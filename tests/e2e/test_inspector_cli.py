@@ -49,13 +49,14 @@ def test_inspector_calls_the_cooper_tool(node_tools, local_server):
 
 
 def test_inspector_lists_all_tools_resources_and_prompts(node_tools, local_server):
-    from tests.support.tool_examples import TOOL_EXAMPLES
+    from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
 
     tools = inspector(node_tools, local_server.mcp_url, "--method", "tools/list")
-    assert {tool["name"] for tool in tools["tools"]} == set(TOOL_EXAMPLES)
+    assert len(TOOL_NAMES) == 19
+    assert {tool["name"] for tool in tools["tools"]} == set(TOOL_NAMES)
     resources = inspector(node_tools, local_server.mcp_url, "--method", "resources/list")
     uris = {resource["uri"] for resource in resources["resources"]}
     assert {"fitness://formulas", "fitness://activities"} <= uris
-    assert {f"fitness://formulas/{name}" for name in TOOL_EXAMPLES} <= uris
+    assert {f"fitness://formulas/{name}" for name in TOOL_NAMES} <= uris
     prompts = inspector(node_tools, local_server.mcp_url, "--method", "prompts/list")
     assert {prompt["name"] for prompt in prompts["prompts"]} == {"fitness-assessment", "race-plan"}

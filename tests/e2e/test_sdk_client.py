@@ -94,20 +94,22 @@ def test_cors_preflight_over_real_http_allows_the_mcp_headers(local_server):
 
 
 async def call_every_tool(url: str) -> dict[str, object]:
-    from tests.support.tool_examples import TOOL_EXAMPLES
+    from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
 
     results = {}
     async with Client(url, mode="auto", read_timeout_seconds=30) as client:
-        for name, (arguments, _) in TOOL_EXAMPLES.items():
-            results[name] = await client.call_tool(name, arguments)
+        for tool in TOOL_CATALOGUE:
+            results[tool.name] = await client.call_tool(tool.name, dict(tool.example.arguments))
     return results
 
 
 def test_every_tool_answers_once_through_chalice_local(local_server):
-    from tests.support.tool_examples import TOOL_EXAMPLES
+    from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
 
     results = asyncio.run(call_every_tool(local_server.mcp_url))
-    assert set(results) == set(TOOL_EXAMPLES)
-    for name, result in results.items():
-        assert not result.is_error, (name, result.content)
-        assert TOOL_EXAMPLES[name][1] <= set(result.structured_content), name
+    assert len(results) == 19
+    assert set(results) == {tool.name for tool in TOOL_CATALOGUE}
+    for tool in TOOL_CATALOGUE:
+        result = results[tool.name]
+        assert not result.is_error, (tool.name, result.content)
+        assert tool.example.result_fields <= set(result.structured_content), tool.name

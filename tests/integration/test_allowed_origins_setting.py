@@ -7,12 +7,13 @@ import json
 from mcp.server import MCPServer
 
 from chalicelib.bridge import HttpRequest, StatelessMCPBridge
+from chalicelib.service import build_bridge
 from chalicelib.settings import Settings
 from tests.conftest import encode, initialize_body
 
 
 def bridge_for(environment: dict[str, str]) -> StatelessMCPBridge:
-    return StatelessMCPBridge.from_settings(MCPServer("origin-test"), Settings.from_environment(environment))
+    return build_bridge(MCPServer("origin-test"), Settings.from_environment(environment))
 
 
 def initialize_from(bridge: StatelessMCPBridge, origin: str) -> int:

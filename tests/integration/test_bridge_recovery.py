@@ -8,6 +8,7 @@ import logging
 from mcp.server import MCPServer
 
 from chalicelib.bridge import HttpRequest, StatelessMCPBridge
+from chalicelib.service import build_bridge
 from chalicelib.settings import Settings
 from tests.conftest import encode, handshake_headers, modern_headers, modern_request, request_body
 
@@ -27,7 +28,7 @@ def recovery_bridge() -> StatelessMCPBridge:
     async def answer() -> str:
         return "answered"
 
-    return StatelessMCPBridge.from_settings(server, Settings.from_environment({}))
+    return build_bridge(server, Settings.from_environment({}))
 
 
 def call_tool(bridge: StatelessMCPBridge, name: str, *, modern: bool) -> tuple[int, dict]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from mcp.server import MCPServer
 
-from chalicelib.bridge import HttpRequest, StatelessMCPBridge
-from chalicelib.service import FitnessService
+from chalicelib.bridge import HttpRequest
+from chalicelib.service import FitnessService, build_bridge, build_service
 from chalicelib.settings import Settings
 from tests.support.oauth_service import oauth_settings
 
@@ -63,9 +63,7 @@ def test_the_server_card_is_readable_by_an_allowed_origin_and_not_by_another(htt
 
 @pytest.fixture(scope="module")
 def oauth_service() -> FitnessService:
-    settings = oauth_settings()
-    server = MCPServer("cors-test")
-    return FitnessService(settings, server, StatelessMCPBridge.from_settings(server, settings))
+    return build_service(oauth_settings())
 
 
 @pytest.mark.parametrize("path", METADATA_PATHS)
@@ -86,7 +84,7 @@ def test_with_oauth_the_metadata_stays_readable_by_any_origin(oauth_service, pat
 
 
 def mcp_preflight_allowed_headers(environment: dict[str, str]) -> set[str]:
-    bridge = StatelessMCPBridge.from_settings(MCPServer("cors-test"), Settings.from_environment(environment))
+    bridge = build_bridge(MCPServer("cors-test"), Settings.from_environment(environment))
     headers = {name.lower(): value for name, value in preflight(method="POST").items()}
     reply = bridge.handle(HttpRequest("OPTIONS", "/mcp", headers))
     assert reply.status == 204

@@ -14,15 +14,20 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import PromptReference, ResourceTemplateReference
 
 from chalicelib.mcp_server import build_fitness_server
-from tests.support.tool_examples import TOOL_ARGUMENTS, TOOL_EXAMPLES
+from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE, TOOL_NAMES
+from tests.support.tool_contract import TOOL_ARGUMENTS
 
 # Claude truncates a tool result above 150 000 characters; ours must stay far below.
 RESULT_SIZE_LIMIT = 150_000
 
 
 def with_client(action: Callable[[Client], Awaitable[Any]]) -> Any:
+    server = build_fitness_server()
+    FitnessCatalogue(server).ensure_registered()
+
     async def run() -> Any:
-        async with Client(build_fitness_server(), mode="legacy") as client:
+        async with Client(server, mode="legacy") as client:
             return await action(client)
 
     return asyncio.run(run())
@@ -34,9 +39,17 @@ def tools() -> dict[str, Any]:
     return {tool.name: tool for tool in listed.tools}
 
 
-def test_exactly_the_nineteen_contract_tools_are_listed(tools):
-    assert set(tools) == set(TOOL_EXAMPLES)
+def test_exactly_the_nineteen_contract_tools_are_listed_in_catalogue_order(tools):
+    assert set(tools) == set(TOOL_ARGUMENTS)
     assert len(tools) == 19
+    assert tuple(tools) == TOOL_NAMES
+
+
+def test_each_tool_is_registered_with_its_catalogue_title_and_description(tools):
+    assert len(TOOL_CATALOGUE) == 19
+    for entry in TOOL_CATALOGUE:
+        assert tools[entry.name].annotations.title == entry.title
+        assert tools[entry.name].description == entry.description
 
 
 @pytest.mark.parametrize("name", sorted(TOOL_ARGUMENTS))
@@ -47,7 +60,7 @@ def test_each_tool_offers_the_contract_argument_names(tools, name):
     assert set(schema["properties"]) == required | optional
 
 
-@pytest.mark.parametrize("name", sorted(TOOL_EXAMPLES))
+@pytest.mark.parametrize("name", sorted(TOOL_NAMES))
 def test_each_tool_has_a_title_a_description_read_only_annotations_and_an_output_schema(tools, name):
     tool = tools[name]
     assert tool.annotations.title
@@ -59,9 +72,9 @@ def test_each_tool_has_a_title_a_description_read_only_annotations_and_an_output
     assert tool.output_schema["type"] == "object"
 
 
-@pytest.mark.parametrize("name", sorted(TOOL_EXAMPLES))
-def test_each_tool_answers_with_structured_content_and_a_short_summary(tools, name):
-    arguments, fields = TOOL_EXAMPLES[name]
+@pytest.mark.parametrize("entry", TOOL_CATALOGUE, ids=TOOL_NAMES)
+def test_each_tool_answers_its_example_call_with_structured_content_and_a_short_summary(tools, entry):
+    name, arguments, fields = entry.name, dict(entry.example.arguments), entry.example.result_fields
     result = with_client(lambda client: client.call_tool(name, arguments))
     assert result.is_error is False, result.content
     assert fields <= set(result.structured_content)
@@ -112,16 +125,34 @@ def test_resources_list_the_formula_index_a_page_per_tool_and_the_met_table():
     uris = {str(resource.uri) for resource in listed.resources}
     assert "fitness://formulas" in uris
     assert "fitness://activities" in uris
-    assert {f"fitness://formulas/{name}" for name in TOOL_EXAMPLES} <= uris
+    assert {entry.formula_uri for entry in TOOL_CATALOGUE} <= uris
+    assert {f"fitness://formulas/{name}" for name in TOOL_ARGUMENTS} <= uris
 
 
 def test_formula_index_cites_every_tool():
     read = with_client(lambda client: client.read_resource("fitness://formulas"))
     text = read.contents[0].text
     assert read.contents[0].mime_type == "text/markdown"
-    for name in TOOL_EXAMPLES:
+    assert len(TOOL_NAMES) == 19
+    for name in TOOL_NAMES:
         assert name in text
     assert "Cooper" in text and "Riegel" in text and "Mifflin" in text
+
+
+def test_each_formula_page_is_the_catalogue_tool_formula_and_an_unknown_page_is_an_error():
+    for entry in TOOL_CATALOGUE:
+        read = with_client(lambda client, uri=entry.formula_uri: client.read_resource(uri))
+        assert read.contents[0].mime_type == "text/markdown"
+        assert entry.formula.formula in read.contents[0].text
+
+    async def unknown(client: Client) -> str:
+        try:
+            await client.read_resource("fitness://formulas/estimate-everything")
+        except MCPError as error:
+            return str(error)
+        return "no error"
+
+    assert "estimate-everything" in with_client(unknown)
 
 
 def test_met_table_is_json_with_the_activities_the_calorie_tool_takes():

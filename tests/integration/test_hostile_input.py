@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
 from tests.conftest import (
     HANDSHAKE_VERSION,
     MODERN_VERSION,
@@ -27,10 +28,11 @@ from tests.conftest import (
     modern_request,
     request_body,
 )
-from tests.support.tool_examples import TOOL_ARGUMENTS, TOOL_EXAMPLES
+from tests.support.tool_contract import TOOL_ARGUMENTS
 
 MAX_BODY_BYTES = 1024 * 1024
 DEEP_NESTING_LEVELS = 100_000
+EXAMPLES = {tool.name: tool.example for tool in TOOL_CATALOGUE}
 
 # The in-process client answers in 1–3 ms; 500 examples a property keep the whole file near 15 s on two cores.
 FUZZ_SETTINGS = settings(
@@ -267,7 +269,7 @@ def hostile_tool_calls(draw: st.DrawFn) -> tuple[str, str]:
     """A tool name and the raw JSON text of its arguments: valid ones with some replaced, dropped or added."""
     tool = draw(st.sampled_from(sorted(TOOL_ARGUMENTS)))
     required, optional = TOOL_ARGUMENTS[tool]
-    arguments = {name: json.dumps(value) for name, value in TOOL_EXAMPLES[tool][0].items()}
+    arguments = {name: json.dumps(value) for name, value in EXAMPLES[tool].arguments.items()}
     hostile_values = st.one_of(
         st.sampled_from(HOSTILE_JSON_TOKENS),
         absurd_durations,

@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from chalicelib.bridge import HttpRequest
-from chalicelib.mcp_server.catalogue import catalogue_needed_for
-from chalicelib.service import FitnessService, jsonrpc_method
+from chalicelib.mcp_server.catalogue import catalogue_needed_for, jsonrpc_method
+from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
+from chalicelib.service import FitnessService
 from tests.conftest import (
     HANDSHAKE_VERSION,
     MODERN_VERSION,
@@ -21,7 +22,6 @@ from tests.conftest import (
     modern_request,
     request_body,
 )
-from tests.support.tool_examples import TOOL_EXAMPLES
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_the_first_tools_list_finds_every_tool(fresh_service, era):
         answer = post(fresh_service, request_body("tools/list"), handshake_headers())
     else:
         answer = post(fresh_service, modern_request("tools/list"), modern_headers("tools/list"))
-    assert sorted(tool["name"] for tool in answer["result"]["tools"]) == sorted(TOOL_EXAMPLES)
+    assert sorted(tool["name"] for tool in answer["result"]["tools"]) == sorted(TOOL_NAMES)
 
 
 def test_concurrent_first_requests_register_the_catalogue_once(fresh_service):
@@ -109,8 +109,8 @@ def test_concurrent_first_requests_register_the_catalogue_once(fresh_service):
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         listings = list(pool.map(list_tools, range(16)))
-    assert all(sorted(names) == sorted(TOOL_EXAMPLES) for names in listings)
+    assert all(sorted(names) == sorted(TOOL_NAMES) for names in listings)
 
 
 def test_the_card_lists_the_tools_even_before_any_request(fresh_service):
-    assert sorted(fresh_service.card["tools"]) == sorted(TOOL_EXAMPLES)
+    assert sorted(fresh_service.card["tools"]) == sorted(TOOL_NAMES)

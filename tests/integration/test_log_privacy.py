@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 
+from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
 from tests.conftest import request_body
 from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer
 from tests.support.observed_service import observed_service
 from tests.support.signing_keys import claims_for, tampered
-from tests.support.tool_examples import TOOL_EXAMPLES
 
 HANDSHAKE = {"mcp-protocol-version": "2025-11-25"}
 
@@ -26,11 +26,12 @@ def distinctive(arguments: dict) -> tuple[dict, list[str]]:
 
 
 def test_calling_every_tool_and_failing_some_leaves_no_argument_value_in_any_log(capfd, caplog):
-    service = observed_service(known_tools=tuple(TOOL_EXAMPLES))
+    service = observed_service()
     markers: list[str] = []
     with caplog.at_level(logging.DEBUG):
-        for name, (arguments, _) in TOOL_EXAMPLES.items():
-            valid, valid_markers = distinctive(arguments)
+        for tool in TOOL_CATALOGUE:
+            name = tool.name
+            valid, valid_markers = distinctive(dict(tool.example.arguments))
             markers += valid_markers
             service.post(request_body("tools/call", {"name": name, "arguments": valid}), HANDSHAKE)
             # Out of range: the tool error quotes the value back to the caller, but never to the log.
@@ -41,20 +42,21 @@ def test_calling_every_tool_and_failing_some_leaves_no_argument_value_in_any_log
     everything = "\n".join(
         [service.logs.getvalue(), service.metrics.getvalue(), captured.out, captured.err, caplog.text]
     )
-    assert len(service.log_lines()) == 2 * len(TOOL_EXAMPLES)
+    assert len(service.log_lines()) == 2 * len(TOOL_CATALOGUE)
     leaked = [marker for marker in markers if marker in everything]
     assert leaked == []
 
 
 def test_with_oauth_neither_the_token_nor_the_subject_nor_any_argument_reaches_a_log(capfd, caplog):
-    service = observed_service(authorizer=oauth_authorizer(), known_tools=tuple(TOOL_EXAMPLES))
+    service = observed_service(authorizer=oauth_authorizer())
     subject = "athlete-7f3e9c21"
     token = ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope=REQUIRED_SCOPE, sub=subject))
     refused = [tampered(token, sub="intruder-5d1a"), ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope="profile"))]
     markers: list[str] = []
     with caplog.at_level(logging.DEBUG):
-        for name, (arguments, _) in TOOL_EXAMPLES.items():
-            valid, valid_markers = distinctive(arguments)
+        for tool in TOOL_CATALOGUE:
+            name = tool.name
+            valid, valid_markers = distinctive(dict(tool.example.arguments))
             markers += valid_markers
             body = request_body("tools/call", {"name": name, "arguments": valid})
             reply = service.post(body, {**HANDSHAKE, "authorization": f"Bearer {token}"})
@@ -68,9 +70,9 @@ def test_with_oauth_neither_the_token_nor_the_subject_nor_any_argument_reaches_a
         [service.logs.getvalue(), service.metrics.getvalue(), captured.out, captured.err, caplog.text]
     )
     lines = service.log_lines()
-    assert len(lines) == len(TOOL_EXAMPLES) + len(refused)
+    assert len(lines) == len(TOOL_CATALOGUE) + len(refused)
     # The request log names who called only by a hash of issuer and subject.
-    assert all(line.get("subject_hash") for line in lines[: len(TOOL_EXAMPLES)])
+    assert all(line.get("subject_hash") for line in lines[: len(TOOL_CATALOGUE)])
     secrets = [subject, "intruder-5d1a"] + [part for each in (token, *refused) for part in each.split(".")]
     leaked = [secret for secret in markers + secrets if secret in everything]
     assert leaked == []

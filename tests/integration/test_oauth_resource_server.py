@@ -14,8 +14,8 @@ from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context
 
 from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
-from chalicelib.bridge import HttpRequest, StatelessMCPBridge
-from chalicelib.service import FitnessService
+from chalicelib.bridge import HttpRequest
+from chalicelib.service import FitnessService, build_bridge, build_service
 from tests.conftest import encode, initialize_body, request_body
 from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer, oauth_settings
 from tests.support.signing_keys import claims_for
@@ -30,18 +30,7 @@ def good_token(**extra: object) -> str:
 
 @pytest.fixture(scope="module")
 def oauth_service():
-    with pytest.MonkeyPatch.context() as patch:
-        for variable, value in {
-            "MCP_AUTH": "oauth",
-            "MCP_OAUTH_ISSUER": ISSUER,
-            "MCP_OAUTH_JWKS_URL": ISSUER + "/jwks",
-            "MCP_PUBLIC_URL": "https://fitness.example/api",
-            "MCP_OAUTH_SCOPES": REQUIRED_SCOPE,
-        }.items():
-            patch.setenv(variable, value)
-        service = FitnessService.from_environment()
-    service.bridge.authorizer = oauth_authorizer()
-    return service
+    return build_service(oauth_settings(), authorizer=oauth_authorizer())
 
 
 def call(service: FitnessService, body: object, authorization: str | None = None):
@@ -120,7 +109,7 @@ def test_the_validated_subject_reaches_tool_code_through_the_sdk(oauth_service):
         from_context = ctx.request_context.request.user.access_token
         return {"subject": get_access_token().subject, "same": str(from_context.subject == get_access_token().subject)}
 
-    bridge = StatelessMCPBridge.from_settings(server, oauth_settings(), authorizer=oauth_authorizer())
+    bridge = build_bridge(server, oauth_settings(), authorizer=oauth_authorizer())
     try:
         body = encode(request_body("tools/call", {"name": "whoami", "arguments": {}})).encode()
         headers = {**HEADERS, "authorization": f"Bearer {good_token(sub='athlete-7')}"}

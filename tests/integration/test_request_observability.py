@@ -23,7 +23,7 @@ class RefuseEveryone:
 
 @pytest.fixture(scope="module")
 def service():
-    return observed_service(known_tools=(COOPER,))
+    return observed_service()
 
 
 def only_new_line(service, before: int) -> dict:

@@ -1,4 +1,4 @@
-"""A fitness server behind its own bridge whose log lines and metric blobs are written to memory, for inspection."""
+"""The fitness service, built as the app builds it, with its log lines and metric blobs written to memory."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Any
 
 from chalicelib.bridge import HttpReply, HttpRequest, StatelessMCPBridge
 from chalicelib.bridge.hooks import Authorizer
-from chalicelib.mcp_server import build_fitness_server
-from chalicelib.observability import RequestObserver, configure_library_logging
+from chalicelib.service import build_service
 from chalicelib.settings import Settings
 
 
@@ -35,15 +34,14 @@ class ObservedService:
         return [json.loads(line) for line in self.metrics.getvalue().splitlines() if line.strip()]
 
 
-def observed_service(authorizer: Authorizer | None = None, known_tools: tuple[str, ...] = ()) -> ObservedService:
-    configure_library_logging()
-    server = build_fitness_server()
-    bridge = StatelessMCPBridge.from_settings(server, Settings.from_environment({}), authorizer=authorizer)
-    service = ObservedService(bridge=bridge)
-    bridge.observer = RequestObserver(
-        known_tools=known_tools,
-        log_stream=service.logs,
-        metrics_stream=service.metrics,
+def observed_service(authorizer: Authorizer | None = None) -> ObservedService:
+    """The authless service (or one behind `authorizer`); each has a logger of its own, so streams never mix."""
+    logs, metrics = io.StringIO(), io.StringIO()
+    service = build_service(
+        Settings.from_environment({}),
+        authorizer=authorizer,
+        log_stream=logs,
+        metrics_stream=metrics,
         service_name=f"fitness-mcp-test-{uuid.uuid4().hex[:8]}",
     )
-    return service
+    return ObservedService(bridge=service.bridge, logs=logs, metrics=metrics)

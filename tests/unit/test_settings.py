@@ -31,3 +31,9 @@ def test_a_bad_setting_names_what_is_wrong(variable, value):
     with pytest.raises(SettingsError) as raised:
         Settings.from_environment({variable: value})
     assert "invalid MCP_* environment setting" in str(raised.value)
+
+
+def test_lambda_initialization_type_is_read_with_the_other_settings():
+    assert Settings.from_environment({}).lambda_initialization_type is None
+    settings = Settings.from_environment({"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"})
+    assert settings.lambda_initialization_type == "snap-start"

@@ -28,7 +28,6 @@ from chalicelib.fitness import (
     estimate_vo2_max_cooper,
     estimate_vo2_max_heart_rate_ratio,
     estimate_vo2_max_rockport,
-    formula_for,
     predict_race_time,
 )
 
@@ -230,7 +229,6 @@ BAD_INPUTS = [
     pytest.param(estimate_one_rep_max, {"weight_kg": 100, "reps": 5.5}, "reps", id="fractional-reps"),
     pytest.param(estimate_one_rep_max, {"weight_kg": -1, "reps": 5}, "weight_kg", id="negative-lift"),
     pytest.param(calculate_training_loads, {"one_rep_max_kg": 0}, "one_rep_max_kg", id="loads-zero-max"),
-    pytest.param(formula_for, {"tool": "estimate-everything"}, "tool", id="unknown-tool-formula"),
 ]
 
 

@@ -16,13 +16,13 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.append(str(PROJECT_ROOT))
 
 # Imported only once the project root is on sys.path: the bridge under test is the project's own.
-from chalicelib.bridge import StatelessMCPBridge  # noqa: E402
 from chalicelib.bridge.chalice_adapter import chalice_response, http_request_from_chalice  # noqa: E402
+from chalicelib.service import build_bridge  # noqa: E402
 from chalicelib.settings import Settings  # noqa: E402
 
 app = Chalice(app_name="mcp-conformance-fixture")
 
-bridge = StatelessMCPBridge.from_settings(build_conformance_server(), Settings.from_environment())
+bridge = build_bridge(build_conformance_server(), Settings.from_environment())
 
 MCP_METHODS = ["POST", "GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
 

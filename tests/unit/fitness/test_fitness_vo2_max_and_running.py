@@ -12,9 +12,9 @@ from chalicelib.fitness import (
     estimate_vo2_max_rockport,
     predict_race_time,
 )
-from chalicelib.fitness.aerobic import rate_cooper_distance, rate_vo2_max
 from chalicelib.fitness.durations import parse_duration_s
 from chalicelib.fitness.units import KILOGRAMS_PER_POUND
+from chalicelib.fitness.vo2_max import rate_cooper_distance, rate_vo2_max
 
 
 @pytest.mark.parametrize(
