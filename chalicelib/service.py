@@ -87,7 +87,7 @@ def build_service(
     """The fitness service for `settings`. The authorizer is the one the settings name unless one is given; the
     request log and metrics go to stdout (where Lambda collects them) unless streams are given."""
     configure_library_logging()
-    server = build_fitness_server()
+    server = build_fitness_server(website_url=settings.public_url)
     catalogue = FitnessCatalogue(server)
     observer = RequestObserver(
         log_level=settings.log_level,

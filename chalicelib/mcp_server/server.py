@@ -7,32 +7,85 @@ from typing import Any
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp_types import CallToolResult, InputRequiredResult
+from mcp_types import CallToolResult, InputRequiredResult, Tool
 from pydantic import ValidationError
 
 from chalicelib.mcp_server import completions
+from chalicelib.mcp_server.argument_schemas import without_generated_titles
+from chalicelib.mcp_server.icons import SERVER_ICONS, ToolFamily
 
 SERVER_NAME = "fitness-calculators"
 SERVER_VERSION = "0.1.0"
 
-INSTRUCTIONS = (
-    "Exact, cited health and fitness calculators. Call a tool instead of estimating a number yourself: "
-    "VO2max (Cooper, Rockport, heart-rate ratio), running (VDOT, race prediction, pace conversion), "
-    "heart rate (max, zones, TRIMP), body composition (BMI, body fat, waist-to-height, ideal and lean mass), "
-    "energy (BMR, TDEE, calories burned) and strength (one-rep max, training loads). "
-    "Quantities carry their unit in the argument name (distance_m, weight_kg, time_s). "
-    "Read fitness://formulas for every formula and its source."
+# Which tool answers which question, one line per tool family; a test holds each line to the catalogue's families.
+TOOL_GUIDE: dict[ToolFamily, str] = {
+    "aerobic": (
+        "Aerobic fitness (VO2max): from the distance run in 12 minutes → estimate-vo2-max-cooper; from a 1-mile "
+        "walk → estimate-vo2-max-rockport; from resting and maximum heart rate alone → "
+        "estimate-vo2-max-heart-rate-ratio."
+    ),
+    "running": (
+        "Running: fitness, equivalent race times and training paces from one race → calculate-vdot; a time at "
+        "another distance → predict-race-time; pace to speed and back, or a finish time → convert-pace."
+    ),
+    "heart": (
+        "Heart rate: maximum from age → estimate-max-heart-rate; training zones → calculate-heart-rate-zones; "
+        "the load of one session → calculate-trimp."
+    ),
+    "body": (
+        "Body composition: BMI → calculate-bmi; body fat from tape measurements → estimate-body-fat-navy; "
+        "waist-to-height risk → calculate-waist-to-height-ratio; ideal weight → calculate-ideal-body-weight; "
+        "lean mass → calculate-lean-body-mass."
+    ),
+    "energy": (
+        "Energy: calories at rest → calculate-bmr; daily calorie needs → calculate-tdee; calories of an activity "
+        "→ estimate-calories-burned."
+    ),
+    "strength": (
+        "Strength: one-rep max from a set of reps → estimate-one-rep-max; loads by percentage of a one-rep max → "
+        "calculate-training-loads."
+    ),
+}
+
+INSTRUCTIONS = "\n".join(
+    (
+        "Exact, cited health and fitness calculators: call a tool instead of estimating a number yourself.",
+        *(f"- {line}" for line in TOOL_GUIDE.values()),
+        "Quantities carry their unit in the argument name (distance_m, weight_kg, time_s); durations also take "
+        '"mm:ss". Read fitness://formulas for every formula and its source.',
+    )
 )
 
 
-class FitnessServer(MCPServer):
-    """The SDK's server, whose tool errors read as the domain words them, in both eras: one plain line per bad
-    argument ("distance_m must be between 700 and 5000 m (got -5)").
+class FitnessServer(MCPServer[Any]):
+    """The SDK's server, listing each tool's input schema without the titles pydantic generates from names, and
+    wording its tool errors as the domain words them, in both eras: one plain line per bad argument ("distance_m must
+    be between 700 and 5000 m (got -5)").
 
     `call_tool` is where the SDK raises a tool's `ToolError`: for arguments its pydantic model refuses (before any
     tool code runs), with pydantic's multi-line report and documentation URLs; for a domain error, prefixed with
     "Error executing tool <name>: ". Both are rewritten here, in one place for every tool.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each tool's schema as the SDK lists it, and as this server does: the catalogue is fixed once registered,
+        # and a comparison of two dicts costs far less than building the list again.
+        self._compact_schemas: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+    async def list_tools(self) -> list[Tool]:
+        return [
+            tool.model_copy(update={"input_schema": self._compact_schema(tool.name, tool.input_schema)})
+            for tool in await super().list_tools()
+        ]
+
+    def _compact_schema(self, tool_name: str, input_schema: dict[str, Any]) -> dict[str, Any]:
+        known = self._compact_schemas.get(tool_name)
+        if known is not None and known[0] == input_schema:
+            return known[1]
+        compact = without_generated_titles(input_schema)
+        self._compact_schemas[tool_name] = (input_schema, compact)
+        return compact
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
@@ -54,14 +107,17 @@ class FitnessServer(MCPServer):
             raise ToolError(message) from cause
 
 
-def build_fitness_server() -> FitnessServer:
+def build_fitness_server(website_url: str | None = None) -> MCPServer:
     """The server's identity and every capability, built once per container; its tools, resources and prompts are
-    registered by a `FitnessCatalogue` at their first need."""
+    registered by a `FitnessCatalogue` at their first need. `website_url` is where people read about the server:
+    its public URL, when one is configured."""
     server = FitnessServer(
         SERVER_NAME,
         title="Fitness calculators",
         version=SERVER_VERSION,
         instructions=INSTRUCTIONS,
+        website_url=website_url,
+        icons=SERVER_ICONS,
         # Nothing here changes while a client listens, and a Lambda reply cannot stay open to stream events.
         subscriptions=False,
         # The SDK logs each stateless exchange at INFO; at WARNING only what an operator must see remains.

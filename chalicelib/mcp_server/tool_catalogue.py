@@ -1,5 +1,5 @@
-"""The tool catalogue: the single source of each calculator tool's name, title, description, formula page and
-example call.
+"""The tool catalogue: the single source of each calculator tool's name, family, title, description, formula page
+and example call.
 
 The MCP registration (tools and the formula resources), the server card, the tests and the README's tool table all
 read it. The formulas and their citations are the domain's facts (`chalicelib.fitness.formulas`); this module only
@@ -16,6 +16,7 @@ from chalicelib import fitness
 from chalicelib.fitness import formulas
 from chalicelib.fitness.formulas import FormulaRecord
 from chalicelib.fitness.results import FitnessResult
+from chalicelib.mcp_server.icons import ToolFamily
 
 FORMULA_INDEX_URI = "fitness://formulas"
 
@@ -31,6 +32,8 @@ class ExampleCall:
 @dataclass(frozen=True)
 class CatalogueTool:
     name: str
+    family: ToolFamily
+    """The family whose icon the tool carries and whose line of the server's instructions names it."""
     title: str
     """What the tool calculates: the tool's annotation title and its formula page's title."""
     description: str
@@ -54,6 +57,7 @@ def _example(arguments: dict[str, Any], result_fields: set[str]) -> ExampleCall:
 TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     CatalogueTool(
         name="estimate-vo2-max-cooper",
+        family="aerobic",
         title="VO2max from the Cooper 12-minute run",
         description=(
             "VO2max (ml/kg/min) from the distance run in 12 minutes, with a rating from Cooper's distance norms for "
@@ -65,6 +69,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="estimate-vo2-max-rockport",
+        family="aerobic",
         title="VO2max from the Rockport 1-mile walk test",
         description=(
             "VO2max from the Rockport 1-mile walk: time, heart rate at the finish, weight, age and sex (Kline et al. "
@@ -79,6 +84,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="estimate-vo2-max-heart-rate-ratio",
+        family="aerobic",
         title="VO2max from the maximum-to-resting heart rate ratio",
         description=("VO2max from maximum and resting heart rate alone: 15.3 × HRmax / HRrest (Uth et al. 2004)."),
         calculator=fitness.estimate_vo2_max_heart_rate_ratio,
@@ -87,6 +93,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-vdot",
+        family="running",
         title="Daniels' VDOT, equivalent race times and training paces",
         description=(
             "Daniels' VDOT from one race result, with equivalent times from 1500 m to the marathon and "
@@ -100,6 +107,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="predict-race-time",
+        family="running",
         title="Race time prediction (Riegel)",
         description=("Predict a race time at another distance from one result: T2 = T1 × (D2/D1)^1.06 (Riegel 1981)."),
         calculator=fitness.predict_race_time,
@@ -111,6 +119,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="convert-pace",
+        family="running",
         title="Pace and speed conversion",
         description=(
             "Convert exactly one of pace per km, pace per mile, km/h or mph into all four; with distance_m also the "
@@ -125,6 +134,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="estimate-max-heart-rate",
+        family="heart",
         title="Age-predicted maximum heart rate",
         description=(
             "Maximum heart rate from age: Tanaka 208 − 0.7 × age (Tanaka et al. 2001), with Fox, Gellish and, for "
@@ -136,6 +146,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-heart-rate-zones",
+        family="heart",
         title="Five heart-rate training zones",
         description=(
             "Five training zones (50–100 % in 10 % steps) from age or a measured maximum; with a resting heart rate "
@@ -147,6 +158,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-trimp",
+        family="heart",
         title="Training impulse (Banister TRIMP)",
         description=(
             "Banister's training impulse (TRIMP) for one session from duration and average, resting and maximum heart "
@@ -167,6 +179,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-bmi",
+        family="body",
         title="Body mass index with the WHO adult category",
         description=("Body mass index (kg/m²) with the WHO adult category."),
         calculator=fitness.calculate_bmi,
@@ -175,6 +188,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="estimate-body-fat-navy",
+        family="body",
         title="Body fat from circumferences (US Navy method)",
         description=(
             "Body fat % from height, neck and waist (and hip for women) circumferences: the US Navy method (Hodgdon & "
@@ -189,6 +203,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-waist-to-height-ratio",
+        family="body",
         title="Waist-to-height ratio",
         description=(
             "Waist-to-height ratio with Ashwell's risk category (keep your waist to less than half your height)."
@@ -199,6 +214,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-ideal-body-weight",
+        family="body",
         title="Ideal body weight",
         description=("Ideal body weight (kg) from height and sex by the Devine, Robinson, Miller and Hamwi formulas."),
         calculator=fitness.calculate_ideal_body_weight,
@@ -207,6 +223,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-lean-body-mass",
+        family="body",
         title="Lean body mass",
         description=("Lean body mass (kg) by the Boer (1984), James (1976) and Hume (1966) formulas."),
         calculator=fitness.calculate_lean_body_mass,
@@ -215,6 +232,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-bmr",
+        family="energy",
         title="Basal metabolic rate",
         description=(
             "Basal metabolic rate (kcal/day): Mifflin–St Jeor (1990) by default, revised Harris–Benedict (Roza & "
@@ -236,6 +254,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-tdee",
+        family="energy",
         title="Total daily energy expenditure",
         description=(
             "Total daily energy expenditure: Mifflin–St Jeor BMR × an activity factor from 1.2 (sedentary) to 1.9 "
@@ -250,6 +269,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="estimate-calories-burned",
+        family="energy",
         title="Calories burned in an activity",
         description=(
             "Calories burned by an activity: MET × weight_kg × hours, with METs from the Compendium of Physical "
@@ -261,6 +281,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="estimate-one-rep-max",
+        family="strength",
         title="One-repetition maximum",
         description=(
             "One-repetition maximum from a set of 1–10 reps: the mean of Epley, Brzycki, Lombardi, Lander, Mayhew, "
@@ -272,6 +293,7 @@ TOOL_CATALOGUE: tuple[CatalogueTool, ...] = (
     ),
     CatalogueTool(
         name="calculate-training-loads",
+        family="strength",
         title="Training loads by percentage of one-rep max",
         description=(
             "Training loads from 50 % to 100 % of a one-repetition maximum, with the reps typically possible at each."

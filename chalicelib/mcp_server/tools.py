@@ -20,29 +20,21 @@ from chalicelib import fitness
 from chalicelib.fitness import body, heart, running, strength, units, vo2_max
 from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.results import FitnessResult
-from chalicelib.fitness.units import Bounds, Sex
+from chalicelib.fitness.units import Sex
 from chalicelib.mcp_server.argument_errors import describe_argument_errors
+from chalicelib.mcp_server.argument_schemas import optional, within
+from chalicelib.mcp_server.icons import FAMILY_ICONS
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE, CatalogueTool
-
-
-def within(bounds: Bounds, description: str) -> Any:
-    """A pydantic `Field` whose schema carries the domain's own range, so clients see what the formula accepts."""
-    low, high = f"{bounds.low:g}", f"{bounds.high:g}"
-    field = Field(ge=bounds.low, le=bounds.high, description=f"{description}, {low}–{high} {bounds.unit}".strip())
-    # Pydantic ignores metadata it does not know; `argument_errors` reads the range back for its refusals.
-    field.metadata.append(bounds)
-    return field
-
 
 SexArgument = Annotated[Sex, Field(description='"male" or "female".')]
 Duration = Annotated[float | str, Field(description='Seconds as a number, or "h:mm:ss" / "mm:ss".')]
 DurationMinutes = Annotated[float | str, Field(description='Minutes as a number, or "h:mm:ss" / "mm:ss".')]
-Age = Annotated[float, within(units.AGE_YEARS, "Age in years")]
-NormedAge = Annotated[float, within(vo2_max.NORMED_AGE_YEARS, "Age in years (the norm tables start at 13)")]
-BodyWeight = Annotated[float, within(units.BODY_WEIGHT_KG, "Body weight in kilograms")]
-Height = Annotated[float, within(units.HEIGHT_CM, "Height in centimetres")]
-MaxHeartRate = Annotated[float, within(units.MAX_HEART_RATE_BPM, "Maximum heart rate in beats per minute")]
-RestingHeartRate = Annotated[float, within(units.RESTING_HEART_RATE_BPM, "Resting heart rate in beats per minute")]
+Age = Annotated[float, within(units.AGE_YEARS, "Age")]
+NormedAge = Annotated[float, within(vo2_max.NORMED_AGE_YEARS, "Age (the norm tables start at 13)")]
+BodyWeight = Annotated[float, within(units.BODY_WEIGHT_KG, "Body weight")]
+Height = Annotated[float, within(units.HEIGHT_CM, "Height")]
+MaxHeartRate = Annotated[float, within(units.MAX_HEART_RATE_BPM, "Maximum heart rate")]
+RestingHeartRate = Annotated[float, within(units.RESTING_HEART_RATE_BPM, "Resting heart rate")]
 
 
 def answer(result: FitnessResult) -> CallToolResult:
@@ -69,7 +61,7 @@ def annotations_for(tool: CatalogueTool) -> ToolAnnotations:
 
 
 async def estimate_vo2_max_cooper(
-    distance_m: Annotated[float, within(vo2_max.COOPER_DISTANCE_M, "Distance covered in 12 minutes, metres")],
+    distance_m: Annotated[float, within(vo2_max.COOPER_DISTANCE_M, "Distance covered in 12 minutes")],
     age: NormedAge,
     sex: SexArgument,
 ) -> Annotated[CallToolResult, fitness.CooperResult]:
@@ -81,9 +73,7 @@ async def estimate_vo2_max_rockport(
     age: NormedAge,
     sex: SexArgument,
     time_s: Annotated[float | str, Field(description='Time to walk 1 mile: seconds, or "mm:ss" (6–40 min).')],
-    heart_rate_bpm: Annotated[
-        float, within(vo2_max.ROCKPORT_HEART_RATE_BPM, "Heart rate at the end of the walk, beats per minute")
-    ],
+    heart_rate_bpm: Annotated[float, within(vo2_max.ROCKPORT_HEART_RATE_BPM, "Heart rate at the end of the walk")],
 ) -> Annotated[CallToolResult, fitness.RockportResult]:
     return answer(fitness.estimate_vo2_max_rockport(weight_kg, age, sex, time_s, heart_rate_bpm))
 
@@ -95,27 +85,27 @@ async def estimate_vo2_max_heart_rate_ratio(
 
 
 async def calculate_vdot(
-    distance_m: Annotated[float, within(running.VDOT_DISTANCE_M, "Race distance, metres")],
+    distance_m: Annotated[float, within(running.VDOT_DISTANCE_M, "Race distance")],
     time_s: Duration,
 ) -> Annotated[CallToolResult, fitness.VdotResult]:
     return answer(fitness.calculate_vdot(distance_m, time_s))
 
 
 async def predict_race_time(
-    distance_m: Annotated[float, within(running.RACE_DISTANCE_M, "Distance of the race already run, metres")],
+    distance_m: Annotated[float, within(running.RACE_DISTANCE_M, "Distance of the race already run")],
     time_s: Duration,
-    target_distance_m: Annotated[float, within(running.RACE_DISTANCE_M, "Distance to predict a time for, metres")],
+    target_distance_m: Annotated[float, within(running.RACE_DISTANCE_M, "Distance to predict a time for")],
     exponent: Annotated[float, within(running.RIEGEL_EXPONENT, "Riegel fatigue exponent")] = 1.06,
 ) -> Annotated[CallToolResult, fitness.RaceTimePrediction]:
     return answer(fitness.predict_race_time(distance_m, time_s, target_distance_m, exponent))
 
 
 async def convert_pace(
-    pace_s_per_km: Annotated[float | str | None, Field(description='Pace per km: seconds or "mm:ss".')] = None,
-    pace_s_per_mile: Annotated[float | str | None, Field(description='Pace per mile: seconds or "mm:ss".')] = None,
-    speed_kmh: Annotated[float | None, Field(description="Speed in km/h.")] = None,
-    speed_mph: Annotated[float | None, Field(description="Speed in miles per hour.")] = None,
-    distance_m: Annotated[float | None, Field(description="Optional distance for a finish time, metres.")] = None,
+    pace_s_per_km: Annotated[float | str | None, optional('Pace per km: seconds or "mm:ss".')] = None,
+    pace_s_per_mile: Annotated[float | str | None, optional('Pace per mile: seconds or "mm:ss".')] = None,
+    speed_kmh: Annotated[float | None, optional("Speed in km/h.")] = None,
+    speed_mph: Annotated[float | None, optional("Speed in miles per hour.")] = None,
+    distance_m: Annotated[float | None, optional("Optional distance for a finish time, metres.")] = None,
 ) -> Annotated[CallToolResult, fitness.PaceConversion]:
     return answer(
         fitness.convert_pace(
@@ -130,16 +120,16 @@ async def convert_pace(
 
 async def estimate_max_heart_rate(
     age: Age,
-    sex: Annotated[Sex | None, Field(description='Optional "male" or "female"; "female" adds Gulati.')] = None,
+    sex: Annotated[Sex | None, optional('Optional "male" or "female"; "female" adds Gulati.')] = None,
 ) -> Annotated[CallToolResult, fitness.MaxHeartRateResult]:
     return answer(fitness.estimate_max_heart_rate(age, sex))
 
 
 async def calculate_heart_rate_zones(
-    age: Annotated[float | None, Field(description="Age in years; used when max_heart_rate_bpm is not given.")] = None,
-    max_heart_rate_bpm: Annotated[float | None, Field(description="Measured maximum heart rate, bpm.")] = None,
+    age: Annotated[float | None, optional("Age in years; used when max_heart_rate_bpm is not given.")] = None,
+    max_heart_rate_bpm: Annotated[float | None, optional("Measured maximum heart rate, bpm.")] = None,
     resting_heart_rate_bpm: Annotated[
-        float | None, Field(description="Resting heart rate, bpm; switches to Karvonen's heart-rate reserve.")
+        float | None, optional("Resting heart rate, bpm; switches to Karvonen's heart-rate reserve.")
     ] = None,
 ) -> Annotated[CallToolResult, fitness.HeartRateZonesResult]:
     return answer(fitness.calculate_heart_rate_zones(age, max_heart_rate_bpm, resting_heart_rate_bpm))
@@ -148,7 +138,7 @@ async def calculate_heart_rate_zones(
 async def calculate_trimp(
     duration_min: DurationMinutes,
     average_heart_rate_bpm: Annotated[
-        float, within(heart.AVERAGE_HEART_RATE_BPM, "Average heart rate over the session, bpm")
+        float, within(heart.AVERAGE_HEART_RATE_BPM, "Average heart rate over the session")
     ],
     resting_heart_rate_bpm: RestingHeartRate,
     max_heart_rate_bpm: MaxHeartRate,
@@ -166,23 +156,23 @@ async def calculate_bmi(weight_kg: BodyWeight, height_cm: Height) -> Annotated[C
 async def estimate_body_fat_navy(
     sex: SexArgument,
     height_cm: Height,
-    neck_cm: Annotated[float, within(body.NECK_CM, "Neck circumference below the larynx, cm")],
-    waist_cm: Annotated[float, within(body.WAIST_CM, "Waist circumference (men: at the navel), cm")],
+    neck_cm: Annotated[float, within(body.NECK_CM, "Neck circumference below the larynx")],
+    waist_cm: Annotated[float, within(body.WAIST_CM, "Waist circumference (men: at the navel)")],
     hip_cm: Annotated[
-        float | None, Field(description="Hip circumference at its widest, cm; required for women (50–200 cm).")
+        float | None, optional("Hip circumference at its widest, cm; required for women (50–200 cm).")
     ] = None,
 ) -> Annotated[CallToolResult, fitness.NavyBodyFatResult]:
     return answer(fitness.estimate_body_fat_navy(sex, height_cm, neck_cm, waist_cm, hip_cm))
 
 
 async def calculate_waist_to_height_ratio(
-    waist_cm: Annotated[float, within(body.WAIST_CM, "Waist circumference, cm")], height_cm: Height
+    waist_cm: Annotated[float, within(body.WAIST_CM, "Waist circumference")], height_cm: Height
 ) -> Annotated[CallToolResult, fitness.WaistToHeightResult]:
     return answer(fitness.calculate_waist_to_height_ratio(waist_cm, height_cm))
 
 
 async def calculate_ideal_body_weight(
-    height_cm: Annotated[float, within(body.IDEAL_WEIGHT_HEIGHT_CM, "Height in centimetres")], sex: SexArgument
+    height_cm: Annotated[float, within(body.IDEAL_WEIGHT_HEIGHT_CM, "Height")], sex: SexArgument
 ) -> Annotated[CallToolResult, fitness.IdealBodyWeightResult]:
     return answer(fitness.calculate_ideal_body_weight(height_cm, sex))
 
@@ -201,9 +191,7 @@ async def calculate_bmr(
     formula: Annotated[
         fitness.BmrFormula, Field(description="mifflin-st-jeor (default), harris-benedict or katch-mcardle.")
     ] = "mifflin-st-jeor",
-    body_fat_percent: Annotated[
-        float | None, Field(description="Body fat %, required for katch-mcardle (2–75 %).")
-    ] = None,
+    body_fat_percent: Annotated[float | None, optional("Body fat %, required for katch-mcardle (2–75 %).")] = None,
 ) -> Annotated[CallToolResult, fitness.BmrResult]:
     return answer(fitness.calculate_bmr(weight_kg, height_cm, age, sex, formula, body_fat_percent))
 
@@ -221,23 +209,21 @@ async def calculate_tdee(
 async def estimate_calories_burned(
     duration_min: DurationMinutes,
     weight_kg: BodyWeight,
-    activity: Annotated[
-        str | None, Field(description="An activity name from the fitness://activities resource.")
-    ] = None,
-    met: Annotated[float | None, Field(description="A MET value instead of an activity (0.9–25).")] = None,
+    activity: Annotated[str | None, optional("An activity name from the fitness://activities resource.")] = None,
+    met: Annotated[float | None, optional("A MET value instead of an activity (0.9–25).")] = None,
 ) -> Annotated[CallToolResult, fitness.CaloriesBurnedResult]:
     return answer(fitness.estimate_calories_burned(duration_min, weight_kg, activity, met))
 
 
 async def estimate_one_rep_max(
-    weight_kg: Annotated[float, within(strength.LIFTED_WEIGHT_KG, "Weight lifted, kilograms")],
-    reps: Annotated[int, within(strength.REPS, "Repetitions completed with that weight")],
+    weight_kg: Annotated[float, within(strength.LIFTED_WEIGHT_KG, "Weight lifted")],
+    reps: Annotated[int, within(strength.REPS, "Repetitions with that weight")],
 ) -> Annotated[CallToolResult, fitness.OneRepMaxResult]:
     return answer(fitness.estimate_one_rep_max(weight_kg, reps))
 
 
 async def calculate_training_loads(
-    one_rep_max_kg: Annotated[float, within(strength.ONE_REP_MAX_KG, "One-repetition maximum, kilograms")],
+    one_rep_max_kg: Annotated[float, within(strength.ONE_REP_MAX_KG, "One-repetition maximum")],
 ) -> Annotated[CallToolResult, fitness.TrainingLoadsResult]:
     return answer(fitness.calculate_training_loads(one_rep_max_kg))
 
@@ -295,7 +281,7 @@ def describe_rejected_arguments(tool_name: str, error: ValidationError) -> str:
 
 
 def register(server: MCPServer) -> None:
-    """Every catalogue tool, in catalogue order, with its name, description and title from the catalogue."""
+    """Every catalogue tool, in catalogue order, with its name, description, title and family icon."""
     for tool in TOOL_CATALOGUE:
         wrapper = WRAPPERS[tool.calculator.__name__]
         server.add_tool(
@@ -303,4 +289,5 @@ def register(server: MCPServer) -> None:
             name=tool.name,
             description=tool.description,
             annotations=annotations_for(tool),
+            icons=FAMILY_ICONS[tool.family],
         )

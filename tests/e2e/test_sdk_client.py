@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -31,6 +32,28 @@ def test_sdk_client_lists_tools_and_calls_cooper_in_every_mode(local_server, mod
     assert COOPER in names
     assert structured["vo2_max"] == pytest.approx(49.1, abs=0.05)
     assert protocol_version == expected_version
+
+
+async def identity(url: str, mode: str) -> tuple[Any, str | None, str, list[Any]]:
+    async with Client(url, mode=mode, read_timeout_seconds=30) as client:
+        listed = await client.list_tools()
+        return client.server_info, client.instructions, client.protocol_version, listed.tools
+
+
+# "auto" asks `server/discover` (2026-07-28); "legacy" the `initialize` handshake.
+@pytest.mark.parametrize(("mode", "version"), [("legacy", "2025-11-25"), ("auto", "2026-07-28")])
+def test_sdk_client_sees_the_server_identity_and_tool_icons_in_both_eras(local_server, mode, version):
+    from chalicelib.mcp_server.icons import FAMILY_ICONS, SERVER_ICONS
+    from chalicelib.mcp_server.server import INSTRUCTIONS
+    from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
+
+    server_info, instructions, protocol_version, tools = asyncio.run(identity(local_server.mcp_url, mode))
+    assert protocol_version == version
+    assert (server_info.name, server_info.title) == ("fitness-calculators", "Fitness calculators")
+    assert server_info.icons == SERVER_ICONS
+    assert instructions == INSTRUCTIONS
+    assert [tool.icons for tool in tools] == [FAMILY_ICONS[entry.family] for entry in TOOL_CATALOGUE]
+    assert len(tools) == 19
 
 
 def raw_request(url: str, method: str, path: str, body: bytes | None = None, headers: dict | None = None):

@@ -8,7 +8,7 @@ from pydantic import Field, ValidationError, validate_call
 
 from chalicelib.fitness.units import Bounds
 from chalicelib.mcp_server.argument_errors import describe_argument_errors
-from chalicelib.mcp_server.tools import within
+from chalicelib.mcp_server.argument_schemas import within
 
 
 def example_tool(
