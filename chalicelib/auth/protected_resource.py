@@ -1,7 +1,8 @@
 """Who this server is to an OAuth client: its resource URL, its Protected Resource Metadata (RFC 9728), and the
 `WWW-Authenticate` challenges (RFC 6750 §3) that point a client at that metadata.
 
-The metadata is served beside the endpoint, at `<base>/.well-known/oauth-protected-resource/mcp` (and without the
+The resource is `MCP_OAUTH_AUDIENCE` or `MCP_PUBLIC_URL` + `/mcp`: configured, never taken from a request. The
+metadata is served beside the endpoint, at `<base>/.well-known/oauth-protected-resource/mcp` (and without the
 `/mcp`), where `<base>` is `MCP_PUBLIC_URL` or else the URL the client used, API Gateway stage included. Behind a
 custom domain without a base path that is exactly RFC 9728's well-known location; on an `execute-api` URL the stage
 comes first, so clients find it through the absolute `resource_metadata` URL in every 401, as the MCP spec prefers.
@@ -50,19 +51,15 @@ def invalid_host_reply() -> HttpReply:
     return jsonrpc_error_reply(400, INVALID_REQUEST, "Bad Request: invalid Host header")
 
 
-def resource_url(base_url: str) -> str:
-    return base_url + ENDPOINT_PATH
-
-
 def metadata_url(base_url: str) -> str:
     return base_url + METADATA_PATH + ENDPOINT_PATH
 
 
-def protected_resource_metadata(base_url: str, issuer: str, scopes: Iterable[str]) -> dict[str, object]:
+def protected_resource_metadata(resource: str, issuer: str, scopes: Iterable[str]) -> dict[str, object]:
     """The RFC 9728 document: this resource, the one authorization server that issues its tokens, its scopes."""
     metadata = ProtectedResourceMetadata.model_validate(
         {
-            "resource": resource_url(base_url),
+            "resource": resource,
             "authorization_servers": [issuer],
             "scopes_supported": list(scopes) or None,
             "bearer_methods_supported": ["header"],
@@ -98,14 +95,12 @@ def _quotable(text: str) -> str:
 
 
 def metadata_reply(request: HttpRequest, settings: Settings) -> HttpReply:
-    """GET of the metadata. Without OAuth it is 404: an authless server that answered would send Claude into an
-    OAuth flow it cannot finish."""
-    if settings.auth_mode != "oauth" or settings.oauth_issuer is None:
+    """GET of the metadata, the same whatever `request` says. Without OAuth it is 404: an authless server that
+    answered would send Claude into an OAuth flow it cannot finish."""
+    if settings.auth_mode != "oauth" or settings.oauth_issuer is None or settings.resource_url is None:
         return jsonrpc_error_reply(404, INVALID_REQUEST, "Not Found: this server does not use OAuth")
-    base_url = public_base_url(request, settings.public_url)
-    if base_url is None:
-        return invalid_host_reply()
-    document = protected_resource_metadata(base_url, settings.oauth_issuer, settings.oauth_scopes)
+    # Publicly cached, so nothing in it comes from the request: the resource is the configured one.
+    document = protected_resource_metadata(settings.resource_url, settings.oauth_issuer, settings.oauth_scopes)
     headers = {
         "Content-Type": JSON_CONTENT_TYPE,
         # Public metadata: any page (the browser-based MCP Inspector, say) may read it.

@@ -20,13 +20,16 @@ class AuthDecision:
 
 
 class Authorizer(Protocol):
-    def authorize(self, request: HttpRequest) -> AuthDecision: ...
+    def authorize(self, request: HttpRequest, deadline: float | None = None) -> AuthDecision:
+        """Decide by `deadline` (`time.monotonic`), which the SDK's answer shares: work past it is the caller's
+        time API Gateway no longer waits for."""
+        ...
 
 
 class AllowEveryone:
     """No authentication: for `chalice local` and the authless dev stage."""
 
-    def authorize(self, request: HttpRequest) -> AuthDecision:
+    def authorize(self, request: HttpRequest, deadline: float | None = None) -> AuthDecision:
         return AuthDecision()
 
 

@@ -154,20 +154,22 @@ class StatelessMCPBridge:
         refusal = self.edge.refuse_post(request)
         if refusal is not None:
             return refusal, "edge", None
-        decision = self.authorizer.authorize(request)
+        # One deadline for authorization (which may fetch the issuer's keys) and the SDK's answer together.
+        deadline = time.monotonic() + self.request_timeout_seconds
+        decision = self.authorizer.authorize(request, deadline)
         if decision.refusal is not None:
             return decision.refusal, "auth", None
         if self.before_sdk is not None:
             self.before_sdk(request)
-        return self._answer_post(request, decision.access_token), "sdk", decision.access_token
+        return self._answer_post(request, decision.access_token, deadline), "sdk", decision.access_token
 
-    def _answer_post(self, request: HttpRequest, access_token: AccessToken | None) -> HttpReply:
+    def _answer_post(self, request: HttpRequest, access_token: AccessToken | None, deadline: float) -> HttpReply:
         admits_json, _ = accepts(request.header("accept"))
         headers = dict(request.headers)
         # The SDK answers in JSON; a client that only takes SSE gets that same answer as one SSE event below.
         headers["accept"] = JSON_CONTENT_TYPE if not admits_json else headers.get("accept", JSON_CONTENT_TYPE)
         try:
-            reply = self._event_loop.run(self._exchange(request, headers, access_token), self.request_timeout_seconds)
+            reply = self._event_loop.run(self._exchange(request, headers, access_token), deadline - time.monotonic())
         except TimeoutError:
             return jsonrpc_error_reply(504, INTERNAL_ERROR, "Gateway Timeout: the request took too long to answer")
         except Exception:

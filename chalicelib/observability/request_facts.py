@@ -7,6 +7,7 @@ and even those are kept only when they look like identifiers, so a hostile clien
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -84,11 +85,12 @@ def outcome_of(handled: HandledRequest) -> Outcome:
     return "ok"
 
 
-def hashed_subject(issuer: str | None, subject: str | None) -> str | None:
-    """A stable, non-reversible tag for a caller: enough to count and correlate, never the identity itself."""
+def hashed_subject(key: bytes, issuer: str | None, subject: str | None) -> str | None:
+    """A stable tag for a caller, enough to count and correlate: HMAC-SHA256 (RFC 2104) of issuer and subject
+    under the deployment's secret key, so whoever reads the logs cannot test guessed subjects (emails, say)."""
     if not subject:
         return None
-    return hashlib.sha256(f"{issuer or ''}\x00{subject}".encode()).hexdigest()[:16]
+    return hmac.new(key, f"{issuer or ''}\x00{subject}".encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def _jsonrpc_payload(body: bytes) -> bytes:

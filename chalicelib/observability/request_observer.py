@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sys
 from collections.abc import Container
 from typing import IO
@@ -44,6 +45,7 @@ class RequestObserver:
         log_stream: IO[str] | None = None,
         metrics_stream: IO[str] | None = None,
         service_name: str = SERVICE_NAME,
+        subject_hash_key: bytes | None = None,
     ) -> None:
         # Powertools keeps one logger per service name; a test that wants its own stream gives its own name.
         self.service_name = service_name
@@ -53,6 +55,13 @@ class RequestObserver:
         self.metrics_namespace = metrics_namespace
         self.known_tools = known_tools
         self._metrics_stream = metrics_stream
+        # Without a deployment's key the hashes are stable only within this process, which is all a test or
+        # `chalice local` needs.
+        self._subject_hash_key = subject_hash_key or secrets.token_bytes(32)
+
+    def log_startup(self, **facts: object) -> None:
+        """One line when the container starts: how it is configured (never a secret), so a mismatch shows."""
+        self.logger.info("server started", extra={name: value for name, value in facts.items() if value is not None})
 
     def observe(self, handled: HandledRequest) -> None:
         facts = facts_of(handled)
@@ -71,7 +80,9 @@ class RequestObserver:
             "duration_ms": round(handled.duration_ms, 3),
             "client_name": facts.client_name,
             "client_version": facts.client_version,
-            "subject_hash": hashed_subject(claims.get("iss"), token.subject) if token is not None else None,
+            "subject_hash": (
+                hashed_subject(self._subject_hash_key, claims.get("iss"), token.subject) if token is not None else None
+            ),
         }
         self.logger.info("mcp request", extra={k: v for k, v in fields.items() if v is not None})
         self._emit_metrics(facts.method, facts.target, facts.outcome, handled.duration_ms)

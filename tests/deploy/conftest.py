@@ -61,6 +61,7 @@ def make_environment() -> dict[str, str]:
 
 
 def run_make(*arguments: str, environment: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`make` in the project (a later `-C` in `arguments` names another directory)."""
     return subprocess.run(
         ["make", "--no-print-directory", "-C", str(PROJECT_ROOT), *arguments],
         capture_output=True,
@@ -71,10 +72,34 @@ def run_make(*arguments: str, environment: dict[str, str] | None = None) -> subp
     )
 
 
-def build_package(stage: str, directory: Path) -> BuiltPackage:
-    result = run_make("package", f"STAGE={stage}", f"PACKAGE_DIR={directory}")
+def build_package(stage: str, directory: Path, project_dir: Path = PROJECT_ROOT) -> BuiltPackage:
+    result = run_make("-C", str(project_dir), "package", f"STAGE={stage}", f"PACKAGE_DIR={directory}")
     assert result.returncode == 0, f"make package STAGE={stage} failed:\n{result.stdout}\n{result.stderr}"
     return BuiltPackage(stage=stage, directory=directory)
+
+
+# The prod stage as a user deploys it: `chalice package` refuses its placeholders, so they are filled in.
+PROD_VALUES = {
+    "MCP_OAUTH_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool",
+    "MCP_OAUTH_CLIENT_IDS": "test-app-client",
+    "MCP_PUBLIC_URL": "https://abc123.execute-api.eu-west-1.amazonaws.com/api",
+    "MCP_SUBJECT_HASH_KEY": "a-secret-of-this-test-deployment-0123456789",
+}
+
+
+def filled_in_project(directory: Path) -> Path:
+    """The project through symlinks, with its own `.chalice/config.json` whose prod stage holds PROD_VALUES. The
+    package venv in build/ is the project's own, so it is built once."""
+    (PROJECT_ROOT / "build").mkdir(exist_ok=True)
+    for name in ("app.py", "chalicelib", "requirements.txt", "requirements-dev.txt", "Makefile", "deploy", "build"):
+        (directory / name).symlink_to(PROJECT_ROOT / name)
+    config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    prod = config["stages"]["prod"]["environment_variables"]
+    assert set(PROD_VALUES) <= set(prod), "PROD_VALUES fills in variables the prod stage no longer has"
+    prod.update(PROD_VALUES)
+    (directory / ".chalice").mkdir()
+    (directory / ".chalice" / "config.json").write_text(json.dumps(config))
+    return directory
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +109,8 @@ def dev_package(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackage:
 
 @pytest.fixture(scope="session")
 def prod_package(tmp_path_factory: pytest.TempPathFactory) -> BuiltPackage:
-    return build_package("prod", tmp_path_factory.mktemp("package") / "prod")
+    project = filled_in_project(tmp_path_factory.mktemp("prod-project"))
+    return build_package("prod", tmp_path_factory.mktemp("package") / "prod", project)
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,14 @@ import pytest
 
 from bench.api_gateway_events import proxy_event
 from tests.conftest import handshake_headers, initialize_body, request_body
-from tests.deploy.conftest import BuiltPackage
+from tests.deploy.conftest import PROD_VALUES, BuiltPackage
 from tests.deploy.test_lambda_package_offline import run_isolated
 from tests.support.token_issuer import TokenIssuer, start_token_issuer
 
 pytestmark = pytest.mark.e2e
 
-# What API Gateway's Host, X-Forwarded-Proto and stage make of the function's URL in `proxy_event`.
-RESOURCE = "https://abc123.execute-api.eu-west-1.amazonaws.com/api/mcp"
+# The prod stage's MCP_PUBLIC_URL, which is also what API Gateway's Host and stage in `proxy_event` say.
+RESOURCE = PROD_VALUES["MCP_PUBLIC_URL"] + "/mcp"
 METADATA_PATH = "/.well-known/oauth-protected-resource/mcp"
 
 
@@ -51,7 +51,7 @@ def test_the_packaged_prod_function_checks_tokens_against_a_real_issuer(
         proxy_event(request_body("tools/call", cooper), authorized),
         metadata_event(),
     ]
-    # The prod stage's placeholders, with the issuer that runs here.
+    # The prod stage as deployed, with the issuer that runs here.
     environment = {**prod_package.environment, "MCP_OAUTH_ISSUER": issuer.issuer}
     replies = run_isolated(runtime_python, prod_package.unpack(tmp_path / "task"), events, environment)["replies"]
     no_token, bad_signature, tool_call, metadata = replies

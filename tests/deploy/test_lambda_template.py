@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.settings import Settings
 from tests.deploy.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -101,7 +102,9 @@ def test_the_function_logs_to_the_log_group_that_has_the_stage_retention(transfo
 
 
 def test_dev_is_authless_and_prod_asks_for_oauth_on_a_regional_endpoint(dev_package, prod_package):
-    assert dev_package.environment["MCP_AUTH"] == "none"
+    # dev sets no MCP_AUTH (so the shell's reaches `chalice local`): the settings' default, none, applies.
+    assert "MCP_AUTH" not in dev_package.environment
+    assert Settings.from_environment(dev_package.environment).auth_mode == "none"
     assert prod_package.environment["MCP_AUTH"] == "oauth"
     assert prod_package.environment["MCP_OAUTH_ISSUER"]
     assert prod_package.template["Resources"]["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"

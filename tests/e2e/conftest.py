@@ -41,9 +41,11 @@ class RunningServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_chalice_local(project_dir: Path, log_path: Path, environment: dict[str, str] | None = None) -> RunningServer:
-    """Start `chalice local` for `project_dir` and wait (bounded) until `GET /` answers."""
-    port = free_port()
+def start_chalice_local(
+    project_dir: Path, log_path: Path, environment: dict[str, str] | None = None, port: int | None = None
+) -> RunningServer:
+    """Start `chalice local` for `project_dir` (on `port`, else a free one) and wait (bounded) until `GET /` answers."""
+    port = port or free_port()
     chalice = Path(sys.executable).with_name("chalice")
     env = {**os.environ, **(environment or {})}
     log_file = log_path.open("wb")

@@ -19,7 +19,7 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.conftest import encode, handshake_headers, initialize_body
-from tests.e2e.conftest import PROJECT_ROOT, RunningServer, start_chalice_local, stop
+from tests.e2e.conftest import PROJECT_ROOT, RunningServer, free_port, start_chalice_local, stop
 from tests.support.signing_keys import SigningKey, claims_for, hmac_signed_with, tampered, unsigned_token
 from tests.support.token_issuer import TokenIssuer, start_token_issuer
 
@@ -46,8 +46,9 @@ class ProtectedServer:
         return self.issuer.token(audience=self.resource, scope=SCOPE)
 
 
-def oauth_project(directory: Path, issuer: str) -> Path:
-    """The project as it is, with a `.chalice/config.json` whose dev stage turns OAuth on for `issuer`."""
+def oauth_project(directory: Path, issuer: str, public_url: str, **settings: str) -> Path:
+    """The project as it is, with a `.chalice/config.json` whose dev stage turns OAuth on for `issuer`, served at
+    `public_url`, with any other `MCP_*` settings."""
     for name in ("app.py", "chalicelib", "requirements.txt"):
         (directory / name).symlink_to(PROJECT_ROOT / name)
     (directory / ".chalice").mkdir()
@@ -57,7 +58,13 @@ def oauth_project(directory: Path, issuer: str) -> Path:
         "stages": {
             "dev": {
                 "api_gateway_stage": "api",
-                "environment_variables": {"MCP_AUTH": "oauth", "MCP_OAUTH_ISSUER": issuer, "MCP_OAUTH_SCOPES": SCOPE},
+                "environment_variables": {
+                    "MCP_AUTH": "oauth",
+                    "MCP_OAUTH_ISSUER": issuer,
+                    "MCP_OAUTH_SCOPES": SCOPE,
+                    "MCP_PUBLIC_URL": public_url,
+                    **settings,
+                },
             }
         },
     }
@@ -71,8 +78,9 @@ def protected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProtectedSer
     issuer = start_token_issuer(work_dir)
     try:
         (work_dir / "project").mkdir()
-        project = oauth_project(work_dir / "project", issuer.issuer)
-        server = start_chalice_local(project, work_dir / "chalice-local.log")
+        port = free_port()
+        project = oauth_project(work_dir / "project", issuer.issuer, f"http://127.0.0.1:{port}")
+        server = start_chalice_local(project, work_dir / "chalice-local.log", port=port)
         try:
             yield ProtectedServer(server, issuer)
         finally:

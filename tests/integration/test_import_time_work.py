@@ -59,7 +59,7 @@ def test_the_app_starts_with_the_collector_paused_and_leaves_it_running_with_the
 
 def test_an_oauth_app_fetches_nothing_from_the_issuer_at_import():
     # The issuer is unreachable (port 9): an import that fetched its metadata would fail or hang, not return.
-    report = import_app(MCP_AUTH="oauth", MCP_OAUTH_ISSUER="http://127.0.0.1:9")
+    report = import_app(MCP_AUTH="oauth", MCP_OAUTH_ISSUER="http://127.0.0.1:9", MCP_PUBLIC_URL="http://127.0.0.1:8000")
     assert report["jwt"] is True
     assert report["authorizer"] == "OAuthAuthorizer"
 

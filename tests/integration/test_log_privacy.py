@@ -3,11 +3,20 @@ stdout or stderr."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
 from tests.conftest import request_body
-from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer
+from tests.support.oauth_service import (
+    AUDIENCE,
+    ISSUER,
+    ISSUER_KEY,
+    REQUIRED_SCOPE,
+    SUBJECT_HASH_KEY,
+    oauth_authorizer,
+)
 from tests.support.observed_service import observed_service
 from tests.support.signing_keys import claims_for, tampered
 
@@ -76,3 +85,22 @@ def test_with_oauth_neither_the_token_nor_the_subject_nor_any_argument_reaches_a
     secrets = [subject, "intruder-5d1a"] + [part for each in (token, *refused) for part in each.split(".")]
     leaked = [secret for secret in markers + secrets if secret in everything]
     assert leaked == []
+
+
+def subject_hash_logged_by(subject_hash_key: str, subject: str) -> str:
+    service = observed_service(authorizer=oauth_authorizer(), subject_hash_key=subject_hash_key)
+    token = ISSUER_KEY.sign(claims_for(ISSUER, AUDIENCE, scope=REQUIRED_SCOPE, sub=subject))
+    assert service.post(request_body("tools/list"), {**HANDSHAKE, "authorization": f"Bearer {token}"}).status == 200
+    (line,) = service.log_lines()
+    return line["subject_hash"]
+
+
+def test_the_subject_hash_is_keyed_by_the_deployments_secret_so_a_dictionary_of_subjects_cannot_reverse_it():
+    # Before: an unkeyed SHA-256 of issuer and subject, which anyone with the logs could compute for guessed emails.
+    subject = "runner@example.com"
+    logged = subject_hash_logged_by(SUBJECT_HASH_KEY, subject)
+    assert logged != hashlib.sha256(f"{ISSUER}\x00{subject}".encode()).hexdigest()[:16]
+    keyed = hmac.new(SUBJECT_HASH_KEY.encode(), f"{ISSUER}\x00{subject}".encode(), hashlib.sha256)
+    assert logged == keyed.hexdigest()[:16]
+    assert subject_hash_logged_by(SUBJECT_HASH_KEY, subject) == logged
+    assert subject_hash_logged_by("another-deployment-" * 2, subject) != logged

@@ -17,7 +17,14 @@ from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
 from chalicelib.bridge import HttpRequest
 from chalicelib.service import FitnessService, build_bridge, build_service
 from tests.conftest import encode, initialize_body, request_body
-from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer, oauth_settings
+from tests.support.oauth_service import (
+    AUDIENCE,
+    ISSUER,
+    ISSUER_KEY,
+    REQUIRED_SCOPE,
+    oauth_authorizer,
+    oauth_settings,
+)
 from tests.support.signing_keys import claims_for
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}
@@ -137,11 +144,22 @@ def test_any_authorization_header_gets_401_never_a_crash(oauth_service, authoriz
     assert "Traceback" not in reply.body.decode()
 
 
-def test_the_chalice_routes_serve_the_metadata_with_the_stage_in_the_url(monkeypatch, chalice_app):
+def test_the_chalice_routes_serve_the_configured_resource_whatever_the_host(monkeypatch, chalice_app):
     import app as app_module
 
-    monkeypatch.setattr(app_module.service, "settings", oauth_settings(MCP_PUBLIC_URL=""))
+    monkeypatch.setattr(app_module.service, "settings", oauth_settings())
     with Client(chalice_app) as client:
-        response = client.http.get("/.well-known/oauth-protected-resource/mcp", headers={"Host": "127.0.0.1:8000"})
+        response = client.http.get(
+            "/.well-known/oauth-protected-resource/mcp",
+            headers={"Host": "other-mcp.example", "X-Forwarded-Proto": "https"},
+        )
     assert response.status_code == 200
-    assert json.loads(response.body)["resource"] == "http://127.0.0.1:8000/mcp"
+    assert json.loads(response.body)["resource"] == AUDIENCE
+
+
+def test_a_token_for_the_host_a_request_names_is_refused_when_that_is_not_this_server(oauth_service):
+    token = ISSUER_KEY.sign(claims_for(ISSUER, "https://other-mcp.example/mcp", scope=REQUIRED_SCOPE))
+    headers = {**HEADERS, "host": "other-mcp.example", "x-forwarded-proto": "https", "authorization": f"Bearer {token}"}
+    reply = oauth_service.bridge.handle(HttpRequest("POST", "/mcp", headers, encode(initialize_body()).encode()))
+    assert reply.status == 401
+    assert "another audience" in reply.headers["WWW-Authenticate"]

@@ -17,7 +17,7 @@ EMF_UNITS = {"Count", "Milliseconds", "Seconds", "None"}
 
 
 class RefuseEveryone:
-    def authorize(self, request):
+    def authorize(self, request, deadline=None):
         return AuthDecision(refusal=jsonrpc_error_reply(401, -32600, "Unauthorized"))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.auth.access_tokens import AccessTokenValidator, TokenRules
-from chalicelib.auth.issuer_keys import IssuerKeys
+from chalicelib.auth.issuer_keys import Fetched, IssuerKeys
 from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
 from chalicelib.settings import Settings
 from tests.support.signing_keys import SigningKey
@@ -12,6 +12,7 @@ ISSUER = "https://issuer.example"
 PUBLIC_URL = "https://fitness.example/api"
 AUDIENCE = PUBLIC_URL + "/mcp"
 REQUIRED_SCOPE = "fitness:calculate"
+SUBJECT_HASH_KEY = "test-subject-hash-key-of-this-run-0123456789"
 
 ISSUER_KEY = SigningKey.rsa()
 
@@ -23,6 +24,7 @@ def oauth_settings(**overrides: str) -> Settings:
         "MCP_OAUTH_JWKS_URL": ISSUER + "/jwks",
         "MCP_PUBLIC_URL": PUBLIC_URL,
         "MCP_OAUTH_SCOPES": REQUIRED_SCOPE,
+        "MCP_SUBJECT_HASH_KEY": SUBJECT_HASH_KEY,
         **overrides,
     }
     return Settings.from_environment(environment)
@@ -32,6 +34,6 @@ def oauth_authorizer(settings: Settings | None = None) -> OAuthAuthorizer:
     """The real authorizer; only the fetch of the key set is answered in memory."""
     settings = settings or oauth_settings()
     key_set = {"keys": [ISSUER_KEY.public_jwk()]}
-    keys = IssuerKeys(ISSUER, settings.oauth_jwks_url, fetch=lambda url: key_set)
+    keys = IssuerKeys(ISSUER, settings.oauth_jwks_url, fetch=lambda url, timeout: Fetched(key_set))
     rules = TokenRules(issuer=ISSUER, client_ids=settings.oauth_client_ids, required_scopes=settings.oauth_scopes)
     return OAuthAuthorizer(settings, AccessTokenValidator(rules, keys))

@@ -28,17 +28,19 @@ class ObservedService:
         )
 
     def log_lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.logs.getvalue().splitlines() if line.strip()]
+        """The request log: one line per request (the "server started" line is left out)."""
+        lines = [json.loads(line) for line in self.logs.getvalue().splitlines() if line.strip()]
+        return [line for line in lines if line.get("message") != "server started"]
 
     def metric_blobs(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.metrics.getvalue().splitlines() if line.strip()]
 
 
-def observed_service(authorizer: Authorizer | None = None) -> ObservedService:
+def observed_service(authorizer: Authorizer | None = None, subject_hash_key: str | None = None) -> ObservedService:
     """The authless service (or one behind `authorizer`); each has a logger of its own, so streams never mix."""
     logs, metrics = io.StringIO(), io.StringIO()
     service = build_service(
-        Settings.from_environment({}),
+        Settings.from_environment({"MCP_SUBJECT_HASH_KEY": subject_hash_key} if subject_hash_key else {}),
         authorizer=authorizer,
         log_stream=logs,
         metrics_stream=metrics,

@@ -50,8 +50,26 @@ class SigningKey:
     def sign(self, claims: dict[str, Any], **header: Any) -> str:
         return jwt.encode(claims, self.private_key, algorithm=self.algorithm, headers={"kid": self.key_id, **header})
 
+    def sign_raw(self, header: dict[str, Any], claims: Any) -> str:
+        """A token with exactly this header and payload, of any JSON types, validly signed by this key: what PyJWT's
+        `encode` would refuse to write (a list as `alg`, a number as `kid`)."""
+        signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
+        signer = jwt.get_algorithm_by_name(self.algorithm)
+        return f"{signing_input}.{_b64(signer.sign(signing_input.encode(), self.private_key))}"
 
-def claims_for(issuer: str, audience: str | None, *, lifetime_seconds: int = 300, **extra: Any) -> dict[str, Any]:
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+# Parametrized tests mint their tokens when pytest collects them, and a full run reaches the unit tests several
+# minutes later: an hour keeps those tokens valid until their test runs.
+TOKEN_LIFETIME_SECONDS = 3600
+
+
+def claims_for(
+    issuer: str, audience: str | None, *, lifetime_seconds: int = TOKEN_LIFETIME_SECONDS, **extra: Any
+) -> dict[str, Any]:
     now = int(time.time())
     claims: dict[str, Any] = {"iss": issuer, "sub": "athlete-42", "iat": now, "nbf": now, "exp": now + lifetime_seconds}
     if audience is not None:

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from chalicelib.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
-from chalicelib.auth.issuer_keys import IssuerKeys
+from chalicelib.auth.issuer_keys import Fetched, IssuerKeys
 from tests.support.signing_keys import (
     SigningKey,
     claims_for,
@@ -26,7 +26,7 @@ ROGUE_KEY = SigningKey.rsa()
 
 def validator(rules: TokenRules | None = None) -> AccessTokenValidator:
     key_set = {"keys": [RSA_KEY.public_jwk(), EC_KEY.public_jwk()]}
-    keys = IssuerKeys(ISSUER, "https://issuer.example/jwks", fetch=lambda url: key_set)
+    keys = IssuerKeys(ISSUER, "https://issuer.example/jwks", fetch=lambda url, timeout: Fetched(key_set))
     return AccessTokenValidator(rules or TokenRules(issuer=ISSUER), keys)
 
 
@@ -124,3 +124,54 @@ def test_scopes_may_come_as_an_scp_list():
     rules = TokenRules(issuer=ISSUER, required_scopes=("fitness:read",))
     token = RSA_KEY.sign(claims_for(ISSUER, AUDIENCE, scp=["fitness:read"]))
     assert validator(rules).validate(token, AUDIENCE).scopes == ["fitness:read"]
+
+
+def signed_header(**header: object) -> dict[str, object]:
+    return {"alg": "RS256", "typ": "JWT", "kid": RSA_KEY.key_id, **header}
+
+
+@pytest.mark.parametrize(
+    ("header", "claims"),
+    [
+        (signed_header(alg=["RS256"]), claims_for(ISSUER, AUDIENCE)),
+        (signed_header(alg={"RS256": 1}), claims_for(ISSUER, AUDIENCE)),
+        (signed_header(typ=["JWT"]), claims_for(ISSUER, AUDIENCE)),
+        (signed_header(kid=7), claims_for(ISSUER, AUDIENCE)),
+        (signed_header(kid=[RSA_KEY.key_id]), claims_for(ISSUER, AUDIENCE)),
+        (signed_header(), claims_for(ISSUER, AUDIENCE, exp="tomorrow")),
+        (signed_header(), claims_for(ISSUER, AUDIENCE, exp=10**400)),
+        (signed_header(), claims_for(ISSUER, AUDIENCE, nbf=[1])),
+        (signed_header(), {**claims_for(ISSUER, AUDIENCE), "iss": [ISSUER]}),
+        (signed_header(), claims_for(ISSUER, {"aud": AUDIENCE})),
+        (signed_header(), claims_for(ISSUER, AUDIENCE, sub={"id": 1})),
+        (signed_header(), claims_for(ISSUER, AUDIENCE, token_use=["access"])),
+        (signed_header(), claims_for(ISSUER, AUDIENCE, scope={"fitness:read": True})),
+        (signed_header(), ["not", "an", "object"]),
+    ],
+    ids=[
+        "alg-list",
+        "alg-object",
+        "typ-list",
+        "kid-number",
+        "kid-list",
+        "exp-text",
+        "exp-huge",
+        "nbf-list",
+        "iss-list",
+        "aud-object",
+        "sub-object",
+        "token-use-list",
+        "scope-object",
+        "payload-list",
+    ],
+)
+def test_headers_and_claims_of_the_wrong_type_are_an_invalid_token_never_a_crash(header, claims):
+    # Before: `{"alg": ["RS256"]}` raised TypeError (unhashable list) out of the validator: a bare 500.
+    token = RSA_KEY.sign_raw(header, claims)
+    try:
+        access = validator(TokenRules(issuer=ISSUER, required_scopes=("fitness:read",))).validate(token, AUDIENCE)
+    except (InvalidToken, InsufficientScope) as refused:
+        assert token[:20] not in str(refused)
+    else:
+        # Only a claim the checks do not read (sub as an object, say) may pass, and then as text.
+        assert isinstance(access.subject, str)

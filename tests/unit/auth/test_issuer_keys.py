@@ -1,16 +1,27 @@
-"""Finding and caching the issuer's keys: lazy, discovered, refreshed for an unknown kid at most once a minute."""
+"""Finding and caching the issuer's keys: lazy, discovered over https, refreshed for an unknown kid at most once a
+minute, trusted for at most their max age, within the request's deadline."""
 
 from __future__ import annotations
 
+import http.server
+import json
 import re
+import threading
+import time
+import urllib.parse
+from email.message import Message
 
 import pytest
 
 from chalicelib.auth.issuer_keys import (
     FAILED_FETCH_BACKOFF_SECONDS,
+    STALE_KEYS_GRACE_SECONDS,
     UNKNOWN_KEY_REFRESH_SECONDS,
+    Fetched,
     IssuerKeys,
     IssuerKeysUnavailable,
+    cache_max_age,
+    fetch_json,
     metadata_urls,
 )
 from tests.support.signing_keys import SigningKey
@@ -25,12 +36,13 @@ class FakeIssuer:
     def __init__(self, documents: dict[str, object]) -> None:
         self.documents = documents
         self.fetched: list[str] = []
+        self.max_age_seconds: float | None = None
 
-    def __call__(self, url: str) -> object:
+    def __call__(self, url: str, timeout_seconds: float) -> Fetched:
         self.fetched.append(url)
         if url not in self.documents:
             raise IssuerKeysUnavailable(f"GET {url} failed: 404")
-        return self.documents[url]
+        return Fetched(self.documents[url], self.max_age_seconds)
 
 
 class Clock:
@@ -130,3 +142,160 @@ def test_encryption_keys_and_unknown_key_types_are_skipped():
 def test_a_key_set_without_usable_keys_is_unavailable(document):
     with pytest.raises(IssuerKeysUnavailable):
         IssuerKeys(ISSUER, JWKS_URL, fetch=FakeIssuer({JWKS_URL: document})).key("kid")
+
+
+def rotating_issuer(key: SigningKey) -> tuple[FakeIssuer, Clock, IssuerKeys]:
+    issuer = FakeIssuer({JWKS_URL: {"keys": [key.public_jwk()]}})
+    clock = Clock()
+    return issuer, clock, IssuerKeys(ISSUER, JWKS_URL, max_age_seconds=3600, fetch=issuer, clock=clock)
+
+
+def test_a_key_the_issuer_stops_publishing_is_refused_once_the_key_set_is_older_than_its_max_age():
+    retired, current = SigningKey.rsa(), SigningKey.rsa()
+    issuer, clock, keys = rotating_issuer(retired)
+    assert keys.key(retired.key_id) is not None
+    issuer.documents[JWKS_URL] = {"keys": [current.public_jwk()]}
+    clock.now += 3599
+    assert keys.key(retired.key_id) is not None
+    clock.now += 1
+    assert keys.key(retired.key_id) is None
+    assert keys.key(current.key_id) is not None
+    assert len(issuer.fetched) == 2
+
+
+def test_the_issuers_cache_control_max_age_shortens_the_key_sets_life_but_never_below_a_minute():
+    key = SigningKey.rsa()
+    issuer, clock, keys = rotating_issuer(key)
+    issuer.max_age_seconds = 300
+    keys.key(key.key_id)
+    clock.now += 299
+    keys.key(key.key_id)
+    assert len(issuer.fetched) == 1
+    clock.now += 1
+    keys.key(key.key_id)
+    assert len(issuer.fetched) == 2
+    issuer.max_age_seconds = 0  # Cache-Control: no-store
+    clock.now += 300
+    keys.key(key.key_id)
+    for _ in range(10):
+        keys.key(key.key_id)
+    assert len(issuer.fetched) == 3
+    clock.now += UNKNOWN_KEY_REFRESH_SECONDS
+    keys.key(key.key_id)
+    assert len(issuer.fetched) == 4
+
+
+def test_expired_keys_serve_through_an_issuer_outage_for_the_grace_period_then_the_keys_are_unavailable():
+    key = SigningKey.rsa()
+    issuer, clock, keys = rotating_issuer(key)
+    keys.key(key.key_id)
+    del issuer.documents[JWKS_URL]
+    clock.now += 3600
+    assert keys.key(key.key_id) is not None
+    clock.now += STALE_KEYS_GRACE_SECONDS - 1
+    assert keys.key(key.key_id) is not None
+    clock.now += 1
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key(key.key_id)
+
+
+def test_an_unknown_kid_while_the_issuer_is_down_is_unavailable_not_unknown():
+    # Before: the failed refresh was swallowed and the token refused as signed by an unpublished key (401).
+    known, rotated = SigningKey.rsa(), SigningKey.rsa()
+    issuer, clock, keys = rotating_issuer(known)
+    keys.key(known.key_id)
+    del issuer.documents[JWKS_URL]
+    clock.now += UNKNOWN_KEY_REFRESH_SECONDS
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key(rotated.key_id)
+    assert keys.key(known.key_id) is not None
+
+
+@pytest.mark.parametrize(
+    "jwks_uri",
+    ["http://issuer.example/jwks", "ftp://issuer.example/jwks", "file:///etc/passwd", "/relative/jwks", "http://[::1"],
+)
+def test_a_discovered_jwks_uri_must_be_https_or_loopback(jwks_uri):
+    issuer = FakeIssuer({ISSUER + "/.well-known/openid-configuration": {"issuer": ISSUER, "jwks_uri": jwks_uri}})
+    with pytest.raises(IssuerKeysUnavailable, match="names a jwks_uri that"):
+        IssuerKeys(ISSUER, fetch=issuer).key("kid")
+    assert jwks_uri not in issuer.fetched
+
+
+def test_fetches_get_no_more_time_than_the_request_has_left():
+    timeouts: list[float] = []
+    key = SigningKey.rsa()
+
+    def fetch(url: str, timeout_seconds: float) -> Fetched:
+        timeouts.append(timeout_seconds)
+        return Fetched({"keys": [key.public_jwk()]})
+
+    assert IssuerKeys(ISSUER, JWKS_URL, fetch=fetch).key(key.key_id, deadline=time.monotonic() + 2) is not None
+    assert 0 < timeouts[0] <= 2
+    with pytest.raises(IssuerKeysUnavailable, match="no time left"):
+        IssuerKeys(ISSUER, JWKS_URL, fetch=fetch).key(key.key_id, deadline=time.monotonic() - 1)
+    assert len(timeouts) == 1
+
+
+@pytest.mark.parametrize(
+    ("cache_control", "seconds"),
+    [
+        (None, None),
+        ("max-age=300", 300.0),
+        ("public, max-age=60, must-revalidate", 60.0),
+        ("no-store", 0.0),
+        ("private", None),
+        ("max-age=" + "9" * 400, None),
+    ],
+)
+def test_the_max_age_is_read_from_cache_control(cache_control, seconds):
+    headers = Message()
+    if cache_control is not None:
+        headers["Cache-Control"] = cache_control
+    assert cache_max_age(headers) == seconds
+
+
+class Redirecting(http.server.BaseHTTPRequestHandler):
+    """/keys answers a key set with a max-age; every other path redirects to the URL its query names."""
+
+    def do_GET(self) -> None:
+        if self.path == "/keys":
+            body = json.dumps({"keys": []}).encode()
+            self.send_response(200)
+            self.send_header("Cache-Control", "public, max-age=120")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(302)
+        self.send_header("Location", urllib.parse.unquote(self.path.split("?to=", 1)[1]))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *arguments: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def redirecting_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def test_a_redirect_within_the_same_scheme_is_followed_and_the_max_age_read(redirecting_server):
+    target = urllib.parse.quote(redirecting_server + "/keys")
+    assert fetch_json(f"{redirecting_server}/jwks?to={target}", 5) == Fetched({"keys": []}, 120.0)
+
+
+@pytest.mark.parametrize(
+    "target", ["https://127.0.0.1:1/keys", "http://issuer.example/keys", "ftp://127.0.0.1/keys", "file:///etc/passwd"]
+)
+def test_a_redirect_to_another_scheme_or_to_plain_http_elsewhere_is_not_followed(redirecting_server, target):
+    with pytest.raises(IssuerKeysUnavailable, match="302"):
+        fetch_json(f"{redirecting_server}/jwks?to={urllib.parse.quote(target)}", 5)

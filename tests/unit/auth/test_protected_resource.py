@@ -32,7 +32,7 @@ def test_a_host_that_cannot_be_part_of_a_url_gives_no_base_url(host):
 
 
 def test_the_metadata_names_the_resource_its_issuer_and_scopes():
-    document = protected_resource_metadata("https://mcp.example/api", "http://localhost:9000", ["fitness:read"])
+    document = protected_resource_metadata("https://mcp.example/api/mcp", "http://localhost:9000", ["fitness:read"])
     assert document == {
         "resource": "https://mcp.example/api/mcp",
         "authorization_servers": ["http://localhost:9000"],
