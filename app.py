@@ -2,7 +2,7 @@
 
 from chalicelib import garbage_collector
 
-# Imported and built with the cyclic garbage collector paused: ≈12% of a cold start (chalicelib/garbage_collector.py).
+# Imported and built with the cyclic garbage collector paused: a shorter cold start (chalicelib/garbage_collector.py).
 with garbage_collector.paused_while_starting():
     from chalice import Chalice, Response
 

@@ -1,11 +1,10 @@
 """The container's start: the cyclic garbage collector is paused while the app is imported and built.
 
 Importing the MCP SDK builds thousands of pydantic models and their validators. CPython's cyclic collector runs every
-few hundred new container objects and now and then walks all of them (≈40 ms a full pass on that heap, measured),
-while almost none are garbage (≈500 of ≈83,000 after `import mcp`). Pausing it for the start saves ≈12% of a cold
-start (`bench/cold_start.py`, (c) against (c')). At the end, `gc.freeze()` moves what the start built to the permanent
-generation: the few cycles left are never freed (a few hundred objects), and collections during warm requests no
-longer walk the SDK.
+few hundred new container objects and now and then walks all of them, while almost none are garbage. Pausing it for
+the start shortens a cold start (`bench/cold_start.py`, (c) against (c'); figures in docs/performance.md). At the
+end, `gc.freeze()` moves what the start built to the permanent generation: the few cycles left are never freed, and
+collections during warm requests no longer walk the SDK.
 """
 
 from __future__ import annotations

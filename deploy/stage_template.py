@@ -22,7 +22,7 @@ from typing import Any
 USAGE = "usage: python deploy/stage_template.py STAGE OUTPUT [CONFIG]"
 
 # API Gateway's own account default is 10,000 requests/s with bursts of 5,000, far beyond what one function should
-# take. 50/s at ≈1 ms a warm call is a handful of containers; a stage sets its own under `api_gateway_throttling`.
+# take. 50/s keeps a handful of warm containers busy; a stage sets its own under `api_gateway_throttling`.
 DEFAULT_RATE_LIMIT = 50
 DEFAULT_BURST_LIMIT = 100
 

@@ -1,8 +1,8 @@
-"""Shared helpers: JSON-RPC bodies and headers for both protocol eras, and an in-process Chalice client."""
+"""Shared fixtures: the app in an in-process Chalice client; and Hypothesis's profile for CI. Helpers live in
+tests/support/."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -16,59 +16,6 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI", "").lower() == "true":
     hypothesis_settings.load_profile("ci")
-
-HANDSHAKE_VERSION = "2025-11-25"
-MODERN_VERSION = "2026-07-28"
-
-JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
-
-
-def initialize_body(protocol_version: str = HANDSHAKE_VERSION, request_id: int = 1) -> dict[str, Any]:
-    return {
-        "jsonrpc": "2.0",
-        "id": request_id,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": protocol_version,
-            "capabilities": {},
-            "clientInfo": {"name": "pytest", "version": "1"},
-        },
-    }
-
-
-def modern_meta() -> dict[str, Any]:
-    return {
-        "io.modelcontextprotocol/protocolVersion": MODERN_VERSION,
-        "io.modelcontextprotocol/clientCapabilities": {},
-        "io.modelcontextprotocol/clientInfo": {"name": "pytest", "version": "1"},
-    }
-
-
-def modern_request(method: str, params: dict[str, Any] | None = None, request_id: int = 1) -> dict[str, Any]:
-    """A 2026-07-28 request: the `_meta` envelope inside the params instead of an initialize handshake."""
-    return {"jsonrpc": "2.0", "id": request_id, "method": method, "params": {**(params or {}), "_meta": modern_meta()}}
-
-
-def modern_headers(method: str, name: str | None = None) -> dict[str, str]:
-    headers = {**JSON_HEADERS, "Mcp-Protocol-Version": MODERN_VERSION, "Mcp-Method": method}
-    if name is not None:
-        headers["Mcp-Name"] = name
-    return headers
-
-
-def handshake_headers(protocol_version: str = HANDSHAKE_VERSION) -> dict[str, str]:
-    return {**JSON_HEADERS, "Mcp-Protocol-Version": protocol_version}
-
-
-def request_body(method: str, params: dict[str, Any] | None = None, request_id: int = 1) -> dict[str, Any]:
-    body: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id, "method": method}
-    if params is not None:
-        body["params"] = params
-    return body
-
-
-def encode(body: Any) -> str:
-    return json.dumps(body)
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ class ContainerEventLoop:
     """One event loop per container, shared by every request and run by the thread that serves the request.
 
     Chalice views are synchronous. A Lambda container serves one request at a time, so the request's own thread
-    runs the loop until its answer is ready: no hand-over to another thread (which measured ≈0.08 ms of a ≈0.9 ms
-    call). `chalice local` serves each request on a thread of its own; the lock lets one of them run the loop at a
-    time. Between requests the loop is idle, and the SDK's long-lived task (its session manager's task group)
+    runs the loop until its answer is ready: no hand-over to another thread, whose cost is a noticeable share of a
+    warm call. `chalice local` serves each request on a thread of its own; the lock lets one of them run the loop at
+    a time. Between requests the loop is idle, and the SDK's long-lived task (its session manager's task group)
     simply waits on it.
     """
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.conftest import PROJECT_ROOT
+from tests.support.lambda_package import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -80,5 +80,6 @@ def test_a_stage_without_api_keys_has_no_usage_plan_and_no_api_key_on_mcp(transf
     assert {"ApiKeyId", "UsagePlanId"}.isdisjoint(template["Outputs"])
     definition = swagger(template)
     assert "api_key" not in definition.get("securityDefinitions", {})
+    assert definition["paths"]["/mcp"]
     for method, operation in definition["paths"]["/mcp"].items():
         assert "security" not in operation, method

@@ -13,14 +13,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +24,8 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.deploy.conftest import PROJECT_ROOT, BuiltPackage, make_environment, run_make
+from tests.support.lambda_package import PROJECT_ROOT, BuiltPackage, make_environment, run_make
+from tests.support.processes import answers, free_port, start_logged_process, stop_process_group, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -41,39 +37,26 @@ DEPLOY_BUCKET = "fitness-mcp-deploy"
 STACK_NAME = "fitness-mcp-snapstart-dev"
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A moto server on a free loopback port, stopped by its process group when the module is done."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("moto") / "moto.log"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_logged_process(
+        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)], log_path
+    )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                with urllib.request.urlopen(endpoint + "/moto-api/", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, f"moto did not answer:\n{log_path.read_text()}"
-                time.sleep(0.2)
+        wait_until_ready(
+            process,
+            lambda: answers(endpoint + "/moto-api/"),
+            what="moto",
+            log_path=log_path,
+            timeout_seconds=STARTUP_TIMEOUT_SECONDS,
+        )
         yield endpoint
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
+        stop_process_group(process)
 
 
 @pytest.fixture(scope="module")

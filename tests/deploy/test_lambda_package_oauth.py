@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bench.api_gateway_events import proxy_event
-from tests.conftest import handshake_headers, initialize_body, request_body
-from tests.deploy.conftest import PROD_VALUES, BuiltPackage
 from tests.deploy.test_lambda_package_offline import run_isolated
+from tests.support.jsonrpc import handshake_headers, initialize_body, request_body
+from tests.support.lambda_package import PROD_VALUES, BuiltPackage
 from tests.support.token_issuer import TokenIssuer, start_token_issuer
 
 pytestmark = pytest.mark.e2e

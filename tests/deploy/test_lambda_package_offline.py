@@ -16,8 +16,8 @@ import pytest
 
 from bench.api_gateway_events import proxy_event
 from chalicelib.fitness import estimate_vo2_max_cooper
-from tests.conftest import encode, handshake_headers, initialize_body, request_body
-from tests.deploy.conftest import PROJECT_ROOT, BuiltPackage
+from tests.support.jsonrpc import encode, handshake_headers, initialize_body, request_body
+from tests.support.lambda_package import PROJECT_ROOT, BuiltPackage
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.settings import Settings
-from tests.deploy.conftest import PROJECT_ROOT
+from tests.support.lambda_package import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +27,9 @@ ALIAS_INVOCATION_URI = {
     ]
 }
 
+# Every stage of .chalice/config.json that the package fixtures build.
+STAGES = {"dev", "prod", "metered"}
+
 
 def cfn_lint(*paths: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([CFN_LINT, *map(str, paths)], capture_output=True, text=True, check=False)
@@ -40,6 +43,7 @@ def test_the_sam_templates_of_every_stage_pass_cfn_lint(all_packages):
 
 def test_the_sam_transform_of_every_stage_passes_cfn_lint(transformed, tmp_path):
     paths = []
+    assert set(transformed) == STAGES
     for stage, template in transformed.items():
         paths.append(tmp_path / f"{stage}-transformed.json")
         paths[-1].write_text(json.dumps(template))
@@ -69,6 +73,7 @@ def test_every_route_of_every_stage_invokes_the_snapstart_alias(all_packages):
     """SnapStart applies to published versions, and the invoke permission is the alias's: a route that invoked the
     bare function would answer 500 in AWS. A route added to app.py without an entry in deploy/merge-template.json
     fails here."""
+    assert set(all_packages) == STAGES
     for stage, package in all_packages.items():
         paths = package.template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
         routes = {
@@ -83,6 +88,7 @@ def test_every_route_of_every_stage_invokes_the_snapstart_alias(all_packages):
 
 def test_the_invoke_permission_is_the_snapstart_alias_s_after_the_sam_transform(transformed):
     """`APIHandler.Alias`, which the routes and the permission name, is the alias SAM creates."""
+    assert set(transformed) == STAGES
     for template in transformed.values():
         resources = template["Resources"]
         assert resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] == {"Ref": SNAPSTART_ALIAS}
@@ -93,6 +99,7 @@ def test_the_function_logs_to_the_log_group_that_has_the_stage_retention(transfo
     """Chalice 1.34 names the log group after `ApiHandler` while the function is `APIHandler` (aws/chalice#2079);
     the merge template points the function at its log group instead."""
     config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    assert set(transformed) == STAGES
     for stage, template in transformed.items():
         resources = template["Resources"]
         log_group = resources["ApiHandlerLogGroup"]
@@ -118,6 +125,7 @@ def test_metered_is_authless_but_asks_for_api_keys_on_a_regional_endpoint(metere
 
 def test_memory_and_timeout_come_from_the_chalice_config(all_packages):
     config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    assert set(all_packages) == STAGES
     for package in all_packages.values():
         assert package.function["MemorySize"] == config["lambda_memory_size"]
         assert package.function["Timeout"] == config["lambda_timeout"]

@@ -12,7 +12,7 @@ import pytest
 from chalice.package import TemplateDeepMerger
 
 from deploy.merge_templates import deep_merge
-from tests.deploy.conftest import PROJECT_ROOT
+from tests.support.lambda_package import PROJECT_ROOT
 
 MERGE_TEMPLATES = PROJECT_ROOT / "deploy" / "merge_templates.py"
 

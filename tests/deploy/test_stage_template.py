@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from deploy.stage_template import DEFAULT_BURST_LIMIT, DEFAULT_RATE_LIMIT, XRAY_STATEMENT, stage_template
-from tests.deploy.conftest import PROJECT_ROOT
+from tests.support.lambda_package import PROJECT_ROOT
 
 STAGE_TEMPLATE = PROJECT_ROOT / "deploy" / "stage_template.py"
 

@@ -27,7 +27,7 @@ from tests.e2e.conformance.suite import (
     load_expected_failures,
     node_environment,
 )
-from tests.e2e.conftest import RunningServer, start_chalice_local, stop
+from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import encode, handshake_headers, modern_headers, modern_request, request_body
-from tests.e2e.conftest import PROJECT_ROOT, RunningServer, start_chalice_local, stop
+from tests.support.chalice_local import PROJECT_ROOT, RunningServer, start_chalice_local, stop
+from tests.support.jsonrpc import encode, handshake_headers, modern_headers, modern_request, request_body
 
 pytestmark = pytest.mark.e2e
 

@@ -18,8 +18,9 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.conftest import encode, handshake_headers, initialize_body
-from tests.e2e.conftest import PROJECT_ROOT, RunningServer, free_port, start_chalice_local, stop
+from tests.support.chalice_local import PROJECT_ROOT, RunningServer, start_chalice_local, stop
+from tests.support.jsonrpc import encode, handshake_headers, initialize_body
+from tests.support.processes import free_port
 from tests.support.signing_keys import SigningKey, claims_for, hmac_signed_with, tampered, unsigned_token
 from tests.support.token_issuer import TokenIssuer, start_token_issuer
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import encode, handshake_headers, request_body
-from tests.e2e.conftest import PROJECT_ROOT, RunningServer, free_port, start_chalice_local, stop
 from tests.e2e.test_oauth_chalice_local import SCOPE, oauth_project
+from tests.support.chalice_local import PROJECT_ROOT, RunningServer, start_chalice_local, stop
+from tests.support.jsonrpc import encode, handshake_headers, request_body
+from tests.support.processes import free_port
 from tests.support.signing_keys import claims_for
 from tests.support.token_issuer import TokenIssuer, start_token_issuer
 

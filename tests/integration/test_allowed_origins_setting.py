@@ -9,7 +9,7 @@ from mcp.server import MCPServer
 from chalicelib.bridge import HttpRequest, StatelessMCPBridge
 from chalicelib.service import build_bridge
 from chalicelib.settings import Settings
-from tests.conftest import encode, initialize_body
+from tests.support.jsonrpc import encode, initialize_body
 
 
 def bridge_for(environment: dict[str, str]) -> StatelessMCPBridge:

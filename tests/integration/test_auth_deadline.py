@@ -15,7 +15,7 @@ from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
 from chalicelib.bridge import HttpRequest, StatelessMCPBridge
 from chalicelib.bridge.edge import EdgeRules, OriginPolicy
 from chalicelib.bridge.hooks import AuthDecision
-from tests.conftest import encode, request_body
+from tests.support.jsonrpc import encode, request_body
 from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, oauth_settings
 from tests.support.signing_keys import claims_for
 

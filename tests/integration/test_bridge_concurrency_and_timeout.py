@@ -10,7 +10,7 @@ from mcp.server import MCPServer
 
 from chalicelib.bridge import HttpRequest, StatelessMCPBridge
 from chalicelib.bridge.edge import EdgeRules, OriginPolicy
-from tests.conftest import encode, request_body
+from tests.support.jsonrpc import encode, request_body
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}
 

@@ -10,7 +10,7 @@ from mcp.server import MCPServer
 from chalicelib.bridge import HttpRequest, StatelessMCPBridge
 from chalicelib.service import build_bridge
 from chalicelib.settings import Settings
-from tests.conftest import encode, handshake_headers, modern_headers, modern_request, request_body
+from tests.support.jsonrpc import encode, handshake_headers, modern_headers, modern_request, request_body
 
 
 class EscapesEveryHandler(BaseException):

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
-from tests.conftest import (
+from tests.support.jsonrpc import (
     HANDSHAKE_VERSION,
     MODERN_VERSION,
     encode,
@@ -34,7 +34,7 @@ MAX_BODY_BYTES = 1024 * 1024
 DEEP_NESTING_LEVELS = 100_000
 EXAMPLES = {tool.name: tool.example for tool in TOOL_CATALOGUE}
 
-# The in-process client answers in 1–3 ms; 500 examples a property keep the whole file near 15 s on two cores.
+# The in-process client answers in milliseconds; 500 examples a property keep the whole file short on two cores.
 FUZZ_SETTINGS = settings(
     max_examples=500,
     deadline=None,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from chalicelib.bridge import HttpRequest
 from chalicelib.service import FitnessService, build_service
-from tests.conftest import encode, initialize_body
+from tests.support.jsonrpc import encode, initialize_body
 from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer, oauth_settings
 
 FUZZ_SETTINGS = settings(

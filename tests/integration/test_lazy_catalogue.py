@@ -12,7 +12,7 @@ from chalicelib.bridge import HttpRequest
 from chalicelib.mcp_server.catalogue import catalogue_needed_for, jsonrpc_method
 from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
 from chalicelib.service import FitnessService
-from tests.conftest import (
+from tests.support.jsonrpc import (
     HANDSHAKE_VERSION,
     MODERN_VERSION,
     encode,

@@ -8,15 +8,8 @@ import hmac
 import logging
 
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
-from tests.conftest import request_body
-from tests.support.oauth_service import (
-    AUDIENCE,
-    ISSUER,
-    ISSUER_KEY,
-    REQUIRED_SCOPE,
-    SUBJECT_HASH_KEY,
-    oauth_authorizer,
-)
+from tests.support.jsonrpc import request_body
+from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, SUBJECT_HASH_KEY, oauth_authorizer
 from tests.support.observed_service import observed_service
 from tests.support.signing_keys import claims_for, tampered
 

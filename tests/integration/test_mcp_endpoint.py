@@ -7,7 +7,7 @@ import json
 import pytest
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
-from tests.conftest import (
+from tests.support.jsonrpc import (
     JSON_HEADERS,
     MODERN_VERSION,
     encode,

@@ -16,15 +16,8 @@ from mcp.server.mcpserver import Context
 from chalicelib.auth.oauth_authorizer import OAuthAuthorizer
 from chalicelib.bridge import HttpRequest
 from chalicelib.service import FitnessService, build_bridge, build_service
-from tests.conftest import encode, initialize_body, request_body
-from tests.support.oauth_service import (
-    AUDIENCE,
-    ISSUER,
-    ISSUER_KEY,
-    REQUIRED_SCOPE,
-    oauth_authorizer,
-    oauth_settings,
-)
+from tests.support.jsonrpc import encode, initialize_body, request_body
+from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer, oauth_settings
 from tests.support.signing_keys import claims_for
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}

@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.bridge.exchange import jsonrpc_error_reply
 from chalicelib.bridge.hooks import AuthDecision
-from tests.conftest import initialize_body, modern_headers, modern_request, request_body
+from tests.support.jsonrpc import initialize_body, modern_headers, modern_request, request_body
 from tests.support.observed_service import observed_service
 
 COOPER = "estimate-vo2-max-cooper"
@@ -102,6 +102,7 @@ def test_tool_metrics_are_valid_embedded_metric_format(service):
     directive = blob["_aws"]["CloudWatchMetrics"][0]
     assert directive["Namespace"] == "FitnessMCP"
     assert isinstance(blob["_aws"]["Timestamp"], int)
+    assert directive["Dimensions"]
     for dimension_set in directive["Dimensions"]:
         for dimension in dimension_set:
             assert isinstance(blob[dimension], str)

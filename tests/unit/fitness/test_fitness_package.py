@@ -66,6 +66,7 @@ def test_every_result_field_is_described_for_the_output_schema():
 
 
 def test_every_export_in_all_exists():
+    assert fitness.__all__
     assert len(set(fitness.__all__)) == len(fitness.__all__)
     for name in fitness.__all__:
         assert hasattr(fitness, name), name

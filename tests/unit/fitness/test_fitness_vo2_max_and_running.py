@@ -20,7 +20,7 @@ from chalicelib.fitness.vo2_max import rate_cooper_distance, rate_vo2_max
 @pytest.mark.parametrize(
     ("distance_m", "expected_vo2_max"),
     [
-        # The issue's example distance (2650 m) and the brief's 2700 m -> 49.1. The same equation is published in
+        # A 2650 m run, and 2700 m -> 49.1. The same equation is published in
         # kilometre form, VO2max = 22.351 x km - 11.288 (topendsports.com, Cooper test): 2.7 km -> 49.06.
         pytest.param(2700, 49.1, id="cooper-2700m-49.1"),
         pytest.param(2650, 48.0, id="cooper-2650m-issue-example"),
