@@ -13,7 +13,7 @@ PORT ?= 8000
 STAGE ?= dev
 ISSUER_PORT ?= 8080
 
-.PHONY: local local-issuer test test-fast lint bench readme-tool-table clean
+.PHONY: local local-issuer test test-fast lint bench readme-tool-table clean views view-screenshots
 
 # The venv is refreshed whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -29,6 +29,23 @@ $(TOOLS)/.installed: Makefile
 	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error $(NPM_PACKAGES)
 	touch $@
 
+# The views' build tools (esbuild, the ext-apps SDK), pinned by views/package-lock.json.
+VIEWS_NODE_MODULES := views/node_modules/.installed
+$(VIEWS_NODE_MODULES): views/package.json views/package-lock.json $(TOOLS)/.installed
+	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" npm ci --prefix views --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Rebuilds the committed view documents (chalicelib/mcp_server/view_documents/) from views/; commit what changes.
+# `make test` does not rebuild them: it fails when a committed document is stale against its sources.
+views: $(BIN)/.installed $(VIEWS_NODE_MODULES)
+	$(BIN)/python views/export_scales.py
+	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" node views/build.mjs
+
+# The browser tests of the views, saving their screenshots where docs/views.md and the README show them.
+view-screenshots: $(BIN)/.installed $(TOOLS)/.installed $(VIEWS_NODE_MODULES)
+	VIEW_SCREENSHOTS_DIR="$(CURDIR)/docs/images/views" PATH="$(CURDIR)/$(NODE_BIN):$$PATH" \
+		$(BIN)/python -m pytest tests/e2e/test_views_in_browser.py
+
 local: $(BIN)/.installed
 	$(BIN)/chalice local --host $(HOST) --port $(PORT) --stage $(STAGE)
 
@@ -36,7 +53,7 @@ local: $(BIN)/.installed
 local-issuer: $(TOOLS)/.installed
 	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" $(TOOLS)/node_modules/.bin/oauth2-mock-server -a 127.0.0.1 -p $(ISSUER_PORT)
 
-test: $(BIN)/.installed $(TOOLS)/.installed
+test: $(BIN)/.installed $(TOOLS)/.installed $(VIEWS_NODE_MODULES)
 	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" MCP_TOOLS_DIR="$(CURDIR)/$(TOOLS)" $(BIN)/python -m pytest
 
 # Unit and in-process tests only: no chalice local, no Node.

@@ -67,12 +67,13 @@ class FitnessCatalogue:
             if self._registered:
                 return
             # The domain and the registration modules are imported here, not at container start.
-            from chalicelib.mcp_server import prompts, resources, tools
+            from chalicelib.mcp_server import prompts, resources, tools, views
             from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
 
             tools.register(self.server)
             resources.register(self.server)
             prompts.register(self.server)
+            views.register(self.server)
             self._tool_names = frozenset(TOOL_NAMES)
             self._registered = True
 

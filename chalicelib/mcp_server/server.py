@@ -10,7 +10,7 @@ from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp_types import CallToolResult, InputRequiredResult, Tool
 from pydantic import ValidationError
 
-from chalicelib.mcp_server import completions
+from chalicelib.mcp_server import completions, views
 from chalicelib.mcp_server.argument_schemas import without_generated_titles
 from chalicelib.mcp_server.icons import SERVER_ICONS, ToolFamily
 
@@ -122,6 +122,8 @@ def build_fitness_server(website_url: str | None = None) -> MCPServer:
         subscriptions=False,
         # The SDK logs each stateless exchange at INFO; at WARNING only what an operator must see remains.
         log_level="WARNING",
+        # MCP Apps: advertised from the start; the views themselves come with the catalogue.
+        extensions=[views.apps_extension()],
     )
     # The completion handler is what advertises the `completions` capability, so it is there from the start.
     completions.register(server)

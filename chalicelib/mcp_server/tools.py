@@ -21,6 +21,7 @@ from chalicelib.fitness import body, heart, running, strength, units, vo2_max
 from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Sex
+from chalicelib.mcp_server import views
 from chalicelib.mcp_server.argument_errors import describe_argument_errors
 from chalicelib.mcp_server.argument_schemas import optional, within
 from chalicelib.mcp_server.icons import FAMILY_ICONS
@@ -289,5 +290,6 @@ def register(server: MCPServer) -> None:
             name=tool.name,
             description=tool.description,
             annotations=annotations_for(tool),
+            meta=views.tool_meta(tool.name),
             icons=FAMILY_ICONS[tool.family],
         )
