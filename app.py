@@ -48,6 +48,6 @@ def protected_resource_metadata_at_root() -> Response:
 
 
 @app.route("/", methods=["GET", "OPTIONS"])
-def server_card() -> Response:
-    request = http_request_from_chalice(app, "/")
-    return chalice_response(service.server_card_reply(request))
+def front_page() -> Response:
+    """A page for people in a browser; the JSON server card for everyone else."""
+    return chalice_response(service.front_page(http_request_from_chalice(app, "/")))

@@ -18,6 +18,12 @@ DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 # API Gateway gives up after 29 s; answering before that lets the caller see a JSON-RPC error, not a gateway page.
 DEFAULT_REQUEST_TIMEOUT_SECONDS = 25.0
 
+# The catalogue is fixed for a deployment, so clients may keep lists and static pages for an hour; a deploy that
+# changes the catalogue reaches a client at the latest one TTL later.
+DEFAULT_CACHE_TTL_SECONDS = 3600
+# A day: beyond that a client would keep a catalogue across deploys nobody expects it to miss.
+MAX_CACHE_TTL_SECONDS = 86_400
+
 
 # Plain http is only for an issuer or public URL on this machine (tests, `chalice local`); anything else is https.
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -75,6 +81,15 @@ class Settings(BaseModel):
     oauth_scopes: tuple[str, ...] = Field(default=(), description="Scopes every request's token must carry.")
     public_url: str | None = Field(default=None, description="The public base URL; else derived from the request.")
     api_key_required: bool = Field(default=False, description="API Gateway checks `x-api-key` on /mcp.")
+    cache_ttl_seconds: int = Field(
+        default=DEFAULT_CACHE_TTL_SECONDS,
+        ge=0,
+        le=MAX_CACHE_TTL_SECONDS,
+        description="How long (2026-07-28) clients may reuse lists and static resources; 0 turns caching off.",
+    )
+    metrics_by_tenant: bool = Field(
+        default=False, description="Add the tenant as a dimension of ToolInvocations (one custom metric per tenant)."
+    )
     subject_hash_key: SecretStr | None = Field(
         default=None,
         description="The per-deployment HMAC key of the `subject_hash` in the request log; required with oauth.",
@@ -146,7 +161,8 @@ class Settings(BaseModel):
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
         METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_JWKS_MAX_AGE_SECONDS,
-        OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY; and the one Lambda sets,
+        OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY, CACHE_TTL_SECONDS,
+        METRICS_BY_TENANT; and the one Lambda sets,
         AWS_LAMBDA_INITIALIZATION_TYPE."""
         environment = os.environ if environment is None else environment
         placeholders = sorted(
@@ -181,6 +197,10 @@ class Settings(BaseModel):
             values["oauth_scopes"] = tuple(scopes.split())
         if api_key_required := environment.get("MCP_API_KEY_REQUIRED"):
             values["api_key_required"] = api_key_required.strip()
+        if cache_ttl := environment.get("MCP_CACHE_TTL_SECONDS"):
+            values["cache_ttl_seconds"] = cache_ttl.strip()
+        if by_tenant := environment.get("MCP_METRICS_BY_TENANT"):
+            values["metrics_by_tenant"] = by_tenant.strip()
         if jwks_max_age := environment.get("MCP_OAUTH_JWKS_MAX_AGE_SECONDS"):
             values["oauth_jwks_max_age_seconds"] = jwks_max_age
         if subject_hash_key := environment.get("MCP_SUBJECT_HASH_KEY", "").strip():
@@ -220,6 +240,8 @@ _FIELD_VARIABLES = {
     "oauth_client_ids": "MCP_OAUTH_CLIENT_IDS",
     "oauth_scopes": "MCP_OAUTH_SCOPES",
     "api_key_required": "MCP_API_KEY_REQUIRED",
+    "cache_ttl_seconds": "MCP_CACHE_TTL_SECONDS",
+    "metrics_by_tenant": "MCP_METRICS_BY_TENANT",
     "oauth_jwks_max_age_seconds": "MCP_OAUTH_JWKS_MAX_AGE_SECONDS",
     "subject_hash_key": "MCP_SUBJECT_HASH_KEY",
     "lambda_initialization_type": "AWS_LAMBDA_INITIALIZATION_TYPE",

@@ -28,6 +28,9 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
     path_prefix = client_path[: -len(path)].rstrip("/") if client_path.endswith(path) else ""
     # Chalice sets the Lambda context on the app for each invocation; `chalice local` gives a stand-in.
     invocation_id = getattr(getattr(app, "lambda_context", None), "aws_request_id", None)
+    identity = context.get("identity")
+    # API Gateway's id of the API key it checked; the key itself (`apiKey`) is never read.
+    api_key_id = identity.get("apiKeyId") if isinstance(identity, dict) else None
     return HttpRequest(
         method=request.method.upper(),
         path=path,
@@ -37,6 +40,7 @@ def http_request_from_chalice(app: Chalice, path: str) -> HttpRequest:
         request_id=request_id,
         invocation_id=invocation_id,
         path_prefix=path_prefix,
+        api_key_id=str(api_key_id) if api_key_id else None,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -28,6 +28,11 @@ class ContainerEventLoop:
         """Run `coroutine` to completion; past `timeout_seconds` it is cancelled and TimeoutError raised."""
         with self._lock:
             return self._loop.run_until_complete(_bounded(coroutine, timeout_seconds))
+
+    def pending_tasks(self) -> set[asyncio.Task[Any]]:
+        """The loop's tasks that have not finished: between requests, only the long-lived ones should be left."""
+        with self._lock:
+            return {task for task in asyncio.all_tasks(self._loop) if not task.done()}
 
     def close(self) -> None:
         with self._lock:

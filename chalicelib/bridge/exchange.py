@@ -26,6 +26,8 @@ class HttpRequest:
     """The Lambda invocation's id (the one in the function's own log lines), when there is one."""
     path_prefix: str = ""
     """What the client's URL has before `path`: API Gateway's stage (`/api`) or a custom domain's base path."""
+    api_key_id: str | None = None
+    """The id of the API key API Gateway checked for this request (never the key itself), when it checked one."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -8,6 +8,8 @@ event loop are built once per container, so a warm request pays only for its own
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
@@ -18,7 +20,7 @@ from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
-from mcp_types import INTERNAL_ERROR
+from mcp_types import INTERNAL_ERROR, LOG_LEVEL_META_KEY
 from starlette.types import ASGIApp, Message
 
 from chalicelib.bridge.edge import EdgeRules, accepts
@@ -38,6 +40,9 @@ T = TypeVar("T")
 
 # Chalice and API Gateway compute these themselves; passing the SDK's on would duplicate or contradict them.
 _HOP_BY_HOP_HEADERS = frozenset({"content-length", "connection", "transfer-encoding", "keep-alive"})
+_LOG_LEVEL_META_KEY_BYTES = LOG_LEVEL_META_KEY.encode()
+# The coroutine sse-starlette's EventSourceResponse starts once per thread (`sse_starlette.sse._shutdown_watcher`).
+_SSE_SHUTDOWN_WATCHER = "_shutdown_watcher"
 _CANONICAL_HEADER_NAMES = {"www-authenticate": "WWW-Authenticate", "mcp-session-id": "Mcp-Session-Id"}
 
 
@@ -79,50 +84,41 @@ class StatelessMCPBridge:
         self.request_timeout_seconds = request_timeout_seconds
         self._server = server
         self._event_loop = event_loop or ContainerEventLoop()
-        self._event_loop.run(self._start_session_manager())
+        self._event_loop.run(self._start_session_managers())
 
-    def _new_session_manager(self) -> StreamableHTTPSessionManager:
-        """A session manager that has never run: the SDK runs each one once."""
+    async def _start_session_managers(self) -> None:
         # Building the app is the SDK's public way to create its session manager; its Starlette routing is unused.
-        self._server.streamable_http_app(
-            stateless_http=True,
-            json_response=True,
-            max_request_body_size=self.edge.max_body_bytes,
-            # Behind API Gateway the Host header is the gateway's, never 127.0.0.1: the SDK's default check would
-            # answer 421. The edge rules check Origin instead, against the configured allow-list.
-            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
-        )
-        return self._server.session_manager
-
-    async def _start_session_manager(self) -> None:
-        session_manager = self._new_session_manager()
+        # The SSE one answers only requests that ask for notifications (see `asks_for_notifications`): it is built
+        # first because `session_manager` is the most recently built one.
+        streaming = stateless_session_manager(self._server, self.edge.max_body_bytes, json_response=False)
+        answering = stateless_session_manager(self._server, self.edge.max_body_bytes, json_response=True)
         started, stopping = asyncio.Event(), asyncio.Event()
-        # The manager's task group must outlive every request, so a task of the container's loop holds it open.
-        task = asyncio.ensure_future(_hold_open(session_manager, started, stopping))
+        # The managers' task groups must outlive every request, so a task of the container's loop holds them open.
+        task = asyncio.ensure_future(_hold_open((answering, streaming), started, stopping))
         task.add_done_callback(_report_unexpected_end)
         await started.wait()
-        self._session_manager = session_manager
-        self._session_manager_task = task
-        self._session_manager_stopping = stopping
+        self._session_manager = answering
+        self._streaming_session_manager = streaming
+        self._session_managers_task = task
+        self._session_managers_stopping = stopping
 
-    async def _session_manager_serving(self) -> StreamableHTTPSessionManager:
-        """The running session manager, replaced first by a new one if its task group has ended.
+    async def _session_managers_serving(self) -> None:
+        """Replace the session managers by new ones first if a task group of theirs has ended.
 
         A `BaseException` that escapes a handler ends the SDK's task group, and every later request in both eras
         would get "Task group is not initialized" until Lambda recycled the container. This runs on the container's
-        loop, which one request at a time drives, so two requests never replace it at once.
+        loop, which one request at a time drives, so two requests never replace them at once.
         """
         # One turn of the loop first: a task group that failed during the previous request has its cancellation
         # delivered to the holding task only then (the loop stopped as soon as that request was answered).
         await asyncio.sleep(0)
-        if self._session_manager_stopping.is_set():
+        if self._session_managers_stopping.is_set():
             logger.warning("the MCP SDK's session manager had stopped; starting a new one")
-            await self._start_session_manager()
-        return self._session_manager
+            await self._start_session_managers()
 
     def close(self) -> None:
-        """Leave the session manager's context and close the loop: for an orderly interpreter exit."""
-        task = self._session_manager_task
+        """Leave the session managers' contexts and close the loop: for an orderly interpreter exit."""
+        task = self._session_managers_task
         task.cancel()
         # Waited for, not awaited: a task group that failed ends with its error, which `_report_unexpected_end` logs.
         self._event_loop.run(asyncio.wait([task]))
@@ -146,6 +142,13 @@ class StatelessMCPBridge:
                 logger.exception("the request observer failed")
         return reply
 
+    def answer_in_process(self, request: HttpRequest) -> HttpReply:
+        """Answer a POST the host itself makes (priming a SnapStart snapshot, say): straight to the SDK, without the
+        edge rules, the authorizer or the observer, so it is neither refused nor logged nor counted."""
+        if self.before_sdk is not None:
+            self.before_sdk(request)
+        return self._answer_post(request, None, time.monotonic() + self.request_timeout_seconds)
+
     def _answer(self, request: HttpRequest) -> tuple[HttpReply, AnsweredBy, AccessToken | None]:
         if request.method == "OPTIONS":
             return self.edge.preflight(request), "edge", None
@@ -164,47 +167,112 @@ class StatelessMCPBridge:
         return self._answer_post(request, decision.access_token, deadline), "sdk", decision.access_token
 
     def _answer_post(self, request: HttpRequest, access_token: AccessToken | None, deadline: float) -> HttpReply:
-        admits_json, _ = accepts(request.header("accept"))
+        admits_json, admits_sse = accepts(request.header("accept"))
         headers = dict(request.headers)
+        if admits_sse and asks_for_notifications(request.body):
+            # Answered in the SDK's SSE mode and buffered into one reply: the notifications, in order, then the
+            # result. API Gateway cannot stream, but the client still receives every notification.
+            headers["accept"] = f"{JSON_CONTENT_TYPE}, {SSE_CONTENT_TYPE}"
+            exchange = self._exchange(request, headers, access_token, streaming=True)
+            return self._run_exchange(without_shutdown_watchers_left(exchange), deadline)
         # The SDK answers in JSON; a client that only takes SSE gets that same answer as one SSE event below.
         headers["accept"] = JSON_CONTENT_TYPE if not admits_json else headers.get("accept", JSON_CONTENT_TYPE)
+        reply = self._run_exchange(self._exchange(request, headers, access_token, streaming=False), deadline)
+        if not admits_json and reply.status == 200 and reply.content_type == JSON_CONTENT_TYPE:
+            return as_single_sse_event(reply)
+        return reply
+
+    def _run_exchange(self, exchange: Coroutine[Any, Any, HttpReply], deadline: float) -> HttpReply:
         try:
-            reply = self._event_loop.run(self._exchange(request, headers, access_token), deadline - time.monotonic())
+            reply = self._event_loop.run(exchange, deadline - time.monotonic())
         except TimeoutError:
             return jsonrpc_error_reply(504, INTERNAL_ERROR, "Gateway Timeout: the request took too long to answer")
         except Exception:
             # Never the request body in the log: it carries health data.
             logger.exception("the MCP SDK failed to answer a request")
             return jsonrpc_error_reply(500, INTERNAL_ERROR, "Internal error")
-        if not admits_json and reply.status == 200 and reply.content_type == JSON_CONTENT_TYPE:
-            return as_single_sse_event(reply)
         return reply
 
     async def _exchange(
-        self, request: HttpRequest, headers: dict[str, str], access_token: AccessToken | None
+        self, request: HttpRequest, headers: dict[str, str], access_token: AccessToken | None, *, streaming: bool
     ) -> HttpReply:
-        session_manager = await self._session_manager_serving()
+        await self._session_managers_serving()
+        session_manager = self._streaming_session_manager if streaming else self._session_manager
         return await asgi_exchange(session_manager.handle_request, request, headers, access_token)
 
 
 async def _hold_open(
-    session_manager: StreamableHTTPSessionManager, started: asyncio.Event, stopping: asyncio.Event
+    session_managers: tuple[StreamableHTTPSessionManager, ...], started: asyncio.Event, stopping: asyncio.Event
 ) -> None:
-    async with session_manager.run():
+    async with contextlib.AsyncExitStack() as running:
+        for session_manager in session_managers:
+            await running.enter_async_context(session_manager.run())
         started.set()
         try:
             await asyncio.Event().wait()
         finally:
-            # Reached as soon as the task group is cancelled, before the SDK clears it and long before this task is
+            # Reached as soon as a task group is cancelled, before the SDK clears it and long before this task is
             # done (its unwinding needs turns of the loop, which runs only while a request is served).
             stopping.set()
 
 
 def _report_unexpected_end(task: asyncio.Future[None]) -> None:
-    """Retrieve how the manager's task ended, so asyncio never logs "exception was never retrieved" for it."""
+    """Retrieve how the managers' task ended, so asyncio never logs "exception was never retrieved" for it."""
     if not task.cancelled() and (error := task.exception()) is not None:
         # The type only: an exception's text may quote a tool's (health) arguments.
         logger.error("the MCP SDK's session manager ended with %s", type(error).__name__)
+
+
+async def without_shutdown_watchers_left(exchange: Coroutine[Any, Any, T]) -> T:
+    """Run `exchange`, then end the shutdown watcher sse-starlette started for it.
+
+    sse-starlette starts one watcher task per thread (it polls for a server shutdown every 0.5 s, for as long as the
+    loop lives). The container's loop is run by whichever thread serves the request, and `chalice local` serves each
+    request on a new thread: one more watcher per SSE reply, forever. Nothing here needs one: the reply is complete
+    before the exchange returns.
+    """
+    try:
+        return await exchange
+    finally:
+        watchers = [
+            task
+            for task in asyncio.all_tasks()
+            if not task.done() and getattr(task.get_coro(), "__qualname__", None) == _SSE_SHUTDOWN_WATCHER
+        ]
+        for watcher in watchers:
+            watcher.cancel()
+        await asyncio.gather(*watchers, return_exceptions=True)
+
+
+def stateless_session_manager(
+    server: StreamableHTTPServer, max_body_bytes: int, *, json_response: bool
+) -> StreamableHTTPSessionManager:
+    """A new stateless session manager for `server`, answering in JSON or in SSE."""
+    server.streamable_http_app(
+        stateless_http=True,
+        json_response=json_response,
+        max_request_body_size=max_body_bytes,
+        # Behind API Gateway the Host header is the gateway's, never 127.0.0.1: the SDK's default check would
+        # answer 421. The edge rules check Origin instead, against the configured allow-list.
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+    return server.session_manager
+
+
+def asks_for_notifications(body: bytes) -> bool:
+    """Whether a request's `_meta` asks for notifications while it runs: a `progressToken`, or (2026-07-28) a log
+    level. A byte search first, so an ordinary request is not parsed twice."""
+    if b"progressToken" not in body and _LOG_LEVEL_META_KEY_BYTES not in body:
+        return False
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    params = message.get("params") if isinstance(message, dict) else None
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    return isinstance(meta, dict) and (
+        meta.get("progressToken") is not None or meta.get(LOG_LEVEL_META_KEY) is not None
+    )
 
 
 async def asgi_exchange(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from mcp.server import MCPServer
+from mcp.server.caching import CacheableMethod, CacheHint
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp_types import CallToolResult, InputRequiredResult, Tool
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from chalicelib.mcp_server import completions, views
 from chalicelib.mcp_server.argument_schemas import without_generated_titles
 from chalicelib.mcp_server.icons import SERVER_ICONS, ToolFamily
+from chalicelib.settings import DEFAULT_CACHE_TTL_SECONDS
 
 SERVER_NAME = "fitness-calculators"
 SERVER_VERSION = "0.1.0"
@@ -55,6 +57,14 @@ INSTRUCTIONS = "\n".join(
         '"mm:ss". Read fitness://formulas for every formula and its source.',
     )
 )
+
+
+def catalogue_cache_hints(ttl_seconds: int) -> dict[CacheableMethod, CacheHint]:
+    """A `public` hint of `ttl_seconds` for every cacheable method (2026-07-28): discovery, the four lists and
+    `resources/read`. The catalogue and the resource texts are the same for every caller and fixed per deployment;
+    tool results are not cacheable in the protocol, so calculators always compute afresh."""
+    hint = CacheHint(ttl_ms=ttl_seconds * 1000, scope="public")
+    return dict.fromkeys(get_args(CacheableMethod), hint)
 
 
 class FitnessServer(MCPServer[Any]):
@@ -107,10 +117,12 @@ class FitnessServer(MCPServer[Any]):
             raise ToolError(message) from cause
 
 
-def build_fitness_server(website_url: str | None = None) -> MCPServer:
+def build_fitness_server(
+    website_url: str | None = None, *, cache_ttl_seconds: int = DEFAULT_CACHE_TTL_SECONDS
+) -> MCPServer:
     """The server's identity and every capability, built once per container; its tools, resources and prompts are
     registered by a `FitnessCatalogue` at their first need. `website_url` is where people read about the server:
-    its public URL, when one is configured."""
+    its public URL, when one is configured. Lists and resource reads carry cache hints of `cache_ttl_seconds`."""
     server = FitnessServer(
         SERVER_NAME,
         title="Fitness calculators",
@@ -122,6 +134,7 @@ def build_fitness_server(website_url: str | None = None) -> MCPServer:
         subscriptions=False,
         # The SDK logs each stateless exchange at INFO; at WARNING only what an operator must see remains.
         log_level="WARNING",
+        cache_hints=catalogue_cache_hints(cache_ttl_seconds),
         # MCP Apps: advertised from the start; the views themselves come with the catalogue.
         extensions=[views.apps_extension()],
     )

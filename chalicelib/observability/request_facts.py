@@ -85,6 +85,17 @@ def outcome_of(handled: HandledRequest) -> Outcome:
     return "ok"
 
 
+def tenant_of(handled: HandledRequest) -> str | None:
+    """Who is billed for a request: the id of the API key API Gateway checked, else the OAuth client the token was
+    issued to (`client_id`/`azp`, or Okta's `cid`). Ids only, never a key or a token."""
+    if handled.request.api_key_id:
+        return identifier(handled.request.api_key_id)
+    token = handled.access_token
+    if token is None:
+        return None
+    return identifier(token.client_id or (token.claims or {}).get("cid"))
+
+
 def hashed_subject(key: bytes, issuer: str | None, subject: str | None) -> str | None:
     """A stable tag for a caller, enough to count and correlate: HMAC-SHA256 (RFC 2104) of issuer and subject
     under the deployment's secret key, so whoever reads the logs cannot test guessed subjects (emails, say)."""
@@ -94,12 +105,20 @@ def hashed_subject(key: bytes, issuer: str | None, subject: str | None) -> str |
 
 
 def _jsonrpc_payload(body: bytes) -> bytes:
-    """The JSON of a reply, whether plain or wrapped as one SSE `message` event."""
-    if body.startswith(b"event:") or body.startswith(b"data:"):
-        for line in body.splitlines():
-            if line.startswith(b"data:"):
-                return line[len(b"data:") :].strip()
-    return body
+    """The JSON-RPC response in a reply: the body itself, or, in an SSE reply (notifications first, then the
+    response), the `data:` of the one event that answers the request."""
+    if not (body.startswith(b"event:") or body.startswith(b"data:") or body.startswith(b"id:")):
+        return body
+    for line in reversed(body.splitlines()):
+        if line.startswith(b"data:"):
+            data = line[len(b"data:") :].strip()
+            if _is_response(_json_object(data)):
+                return data
+    return b""
+
+
+def _is_response(message: dict[str, Any]) -> bool:
+    return "id" in message and ("result" in message or "error" in message)
 
 
 def _json_object(raw: bytes) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 from chalicelib.bridge.hooks import HandledRequest
-from chalicelib.observability.request_facts import facts_of, hashed_subject
+from chalicelib.observability.request_facts import facts_of, hashed_subject, tenant_of
 
 SERVICE_NAME = "fitness-mcp"
 UNKNOWN_TOOL = "(unknown)"
@@ -45,6 +45,7 @@ class RequestObserver:
         log_stream: IO[str] | None = None,
         metrics_stream: IO[str] | None = None,
         service_name: str = SERVICE_NAME,
+        metrics_by_tenant: bool = False,
         subject_hash_key: bytes | None = None,
     ) -> None:
         # Powertools keeps one logger per service name; a test that wants its own stream gives its own name.
@@ -55,6 +56,8 @@ class RequestObserver:
         self.metrics_namespace = metrics_namespace
         self.known_tools = known_tools
         self._metrics_stream = metrics_stream
+        # Opt-in: every distinct tenant adds a billed custom metric.
+        self.metrics_by_tenant = metrics_by_tenant
         # Without a deployment's key the hashes are stable only within this process, which is all a test or
         # `chalice local` needs.
         self._subject_hash_key = subject_hash_key or secrets.token_bytes(32)
@@ -65,6 +68,7 @@ class RequestObserver:
 
     def observe(self, handled: HandledRequest) -> None:
         facts = facts_of(handled)
+        tenant = tenant_of(handled)
         token = handled.access_token
         claims = (token.claims or {}) if token is not None else {}
         fields = {
@@ -83,11 +87,14 @@ class RequestObserver:
             "subject_hash": (
                 hashed_subject(self._subject_hash_key, claims.get("iss"), token.subject) if token is not None else None
             ),
+            "tenant": tenant,
         }
         self.logger.info("mcp request", extra={k: v for k, v in fields.items() if v is not None})
-        self._emit_metrics(facts.method, facts.target, facts.outcome, handled.duration_ms)
+        self._emit_metrics(facts.method, facts.target, facts.outcome, handled.duration_ms, tenant)
 
-    def _emit_metrics(self, method: str | None, target: str | None, outcome: str, duration_ms: float) -> None:
+    def _emit_metrics(
+        self, method: str | None, target: str | None, outcome: str, duration_ms: float, tenant: str | None
+    ) -> None:
         if outcome == "auth_refused":
             self._flush({}, [("AuthRefusals", MetricUnit.Count, 1)])
         elif method == "tools/call":
@@ -102,6 +109,9 @@ class RequestObserver:
                     ("ToolLatency", MetricUnit.Milliseconds, round(duration_ms, 3)),
                 ],
             )
+            if self.metrics_by_tenant and tenant is not None:
+                # A blob of its own: the per-tool metrics keep their dimension set, so alarms on them still hold.
+                self._flush({"tool": tool, "tenant": tenant}, [("ToolInvocations", MetricUnit.Count, 1)])
 
     def _flush(self, dimensions: dict[str, str], values: list[tuple[str, MetricUnit, float]]) -> None:
         metrics = EphemeralMetrics(namespace=self.metrics_namespace, service=self.service_name)

@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from mcp.server import MCPServer
+
 from chalicelib.bridge import HttpReply, HttpRequest, StatelessMCPBridge
 from chalicelib.bridge.hooks import Authorizer
 from chalicelib.service import build_service
@@ -19,6 +21,7 @@ class ObservedService:
     bridge: StatelessMCPBridge
     logs: io.StringIO = field(default_factory=io.StringIO)
     metrics: io.StringIO = field(default_factory=io.StringIO)
+    server: MCPServer | None = None
 
     def post(self, body: Any, headers: dict[str, str] | None = None) -> HttpReply:
         all_headers = {"content-type": "application/json", "accept": "application/json", **(headers or {})}
@@ -36,14 +39,19 @@ class ObservedService:
         return [json.loads(line) for line in self.metrics.getvalue().splitlines() if line.strip()]
 
 
-def observed_service(authorizer: Authorizer | None = None, subject_hash_key: str | None = None) -> ObservedService:
+def observed_service(
+    authorizer: Authorizer | None = None, subject_hash_key: str | None = None, *, metrics_by_tenant: bool = False
+) -> ObservedService:
     """The authless service (or one behind `authorizer`); each has a logger of its own, so streams never mix."""
     logs, metrics = io.StringIO(), io.StringIO()
+    environment = {"MCP_METRICS_BY_TENANT": str(metrics_by_tenant).lower()}
+    if subject_hash_key:
+        environment["MCP_SUBJECT_HASH_KEY"] = subject_hash_key
     service = build_service(
-        Settings.from_environment({"MCP_SUBJECT_HASH_KEY": subject_hash_key} if subject_hash_key else {}),
+        Settings.from_environment(environment),
         authorizer=authorizer,
         log_stream=logs,
         metrics_stream=metrics,
         service_name=f"fitness-mcp-test-{uuid.uuid4().hex[:8]}",
     )
-    return ObservedService(bridge=service.bridge, logs=logs, metrics=metrics)
+    return ObservedService(bridge=service.bridge, logs=logs, metrics=metrics, server=service.server)
