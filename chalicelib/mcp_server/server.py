@@ -8,7 +8,8 @@ from mcp.server import MCPServer
 from mcp.server.caching import CacheableMethod, CacheHint
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp_types import CallToolResult, InputRequiredResult, Tool
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult, Tool
 from pydantic import ValidationError
 
 from chalicelib.mcp_server import completions, views
@@ -74,7 +75,8 @@ class FitnessServer(MCPServer[Any]):
 
     `call_tool` is where the SDK raises a tool's `ToolError`: for arguments its pydantic model refuses (before any
     tool code runs), with pydantic's multi-line report and documentation URLs; for a domain error, prefixed with
-    "Error executing tool <name>: ". Both are rewritten here, in one place for every tool.
+    "Error executing tool <name>: ". Both are rewritten here, in one place for every tool. Prompts the caller gets
+    wrong are invalid params, like unknown resources.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -115,6 +117,16 @@ class FitnessServer(MCPServer[Any]):
                 message = str(error).removeprefix(f"Error executing tool {name}: ")
             # Chained to the same cause, so the SDK still logs a refusal by field names only (never the values).
             raise ToolError(message) from cause
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        """An unknown prompt, or arguments a prompt cannot take, is the caller's mistake: invalid params (-32602)
+        naming it, where the SDK answers error code 0 and logs a traceback at ERROR."""
+        try:
+            return await super().get_prompt(name, arguments, context)
+        except ValueError as error:
+            raise MCPError(INVALID_PARAMS, str(error)) from None
 
 
 def build_fitness_server(
