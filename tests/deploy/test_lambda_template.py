@@ -158,3 +158,11 @@ def test_every_stage_throttles_its_api_with_the_rate_and_burst_of_its_config(tra
         assert settings["ThrottlingRateLimit"] == expected["rate_limit"], stage
         assert settings["ThrottlingBurstLimit"] == expected["burst_limit"], stage
         assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+
+
+def test_every_stage_gzips_replies_of_a_kilobyte_or_more_for_clients_that_accept_it(all_packages):
+    # A view document is ≈330 KB of HTML and ≈90 KB gzipped, and a tools/list ≈40 KB: API Gateway compresses them for
+    # any client that sends `Accept-Encoding: gzip`, at no charge and with nothing for the function to do.
+    assert all_packages
+    for package in all_packages.values():
+        assert package.template["Resources"]["RestAPI"]["Properties"]["MinimumCompressionSize"] == 1024
