@@ -117,13 +117,17 @@ STAGE_API_KEY_REQUIRED = $(shell $(PYTHON) -c 'import json, sys; \
 	environment = {**config.get("environment_variables", {}), **stage.get("environment_variables", {})}; \
 	print(environment.get("MCP_API_KEY_REQUIRED", "").strip().lower() in {"1", "on", "t", "true", "y", "yes"})' \
 	$(STAGE))
-MERGE_TEMPLATES = deploy/merge-template.json $(if $(filter True,$(STAGE_API_KEY_REQUIRED)),deploy/usage-plan.merge.json)
+# The stage's API Gateway throttling and its role's log-group-only policy, written from .chalice/config.json.
+STAGE_TEMPLATE := build/stage-template-$(STAGE).json
+MERGE_TEMPLATES = deploy/merge-template.json $(if $(filter True,$(STAGE_API_KEY_REQUIRED)),deploy/usage-plan.merge.json) \
+	$(STAGE_TEMPLATE)
 # `chalice package` takes one merge template: the stage's templates merged into one, the way Chalice merges.
 MERGED_TEMPLATE := build/merge-template-$(STAGE).json
 
 # SAM template + zip from `chalice package` with the stage's merge templates, then bytecode added to the zip.
 package: $(PACKAGE_VENV)/.installed
 	test -n "$(PACKAGE_DIR)" && rm -rf "$(PACKAGE_DIR)"
+	$(PACKAGE_VENV)/bin/python deploy/stage_template.py $(STAGE) "$(STAGE_TEMPLATE)"
 	$(PACKAGE_VENV)/bin/python deploy/merge_templates.py "$(MERGED_TEMPLATE)" $(MERGE_TEMPLATES)
 	AWS_DEFAULT_REGION=$(AWS_REGION) $(PACKAGE_VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template "$(MERGED_TEMPLATE)" "$(PACKAGE_DIR)"
@@ -181,5 +185,5 @@ example-package: $(PACKAGE_VENV)/.installed
 	$(EXAMPLE_VENV)/bin/python deploy/add_bytecode.py "$(EXAMPLE_PACKAGE_DIR)"
 
 clean-package:
-	rm -rf build/package build/venv-python* build/bench-peers-python* build/merge-template-*.json build/wheels \
-		build/example-*
+	rm -rf build/package build/venv-python* build/bench-peers-python* build/merge-template-*.json build/stage-template-*.json \
+		build/wheels build/example-*

@@ -136,15 +136,16 @@ def endpoint_blueprint(settings: Settings, build: EndpointBuilder, *, eager: boo
         """405 for GET, DELETE, PUT and PATCH; the CORS preflight for OPTIONS."""
         return blueprint.answer(ENDPOINT_PATH, MCPEndpoint.handle)
 
-    @blueprint.route(METADATA_PATH + ENDPOINT_PATH, methods=["GET"])
+    # The documents get the same CORS treatment as the endpoint, preflight included.
+    @blueprint.route(METADATA_PATH + ENDPOINT_PATH, methods=["GET", "OPTIONS"])
     def mcp_protected_resource_metadata() -> Response:
         return blueprint.answer(METADATA_PATH + ENDPOINT_PATH, MCPEndpoint.protected_resource_metadata)
 
-    @blueprint.route(METADATA_PATH, methods=["GET"])
+    @blueprint.route(METADATA_PATH, methods=["GET", "OPTIONS"])
     def mcp_protected_resource_metadata_at_root() -> Response:
         return blueprint.answer(METADATA_PATH, MCPEndpoint.protected_resource_metadata)
 
-    @blueprint.route("/", methods=["GET"])
+    @blueprint.route("/", methods=["GET", "OPTIONS"])
     def mcp_server_card() -> Response:
         """The server card; a page for people in a browser, when the server has one."""
         return blueprint.answer("/", MCPEndpoint.front_page)

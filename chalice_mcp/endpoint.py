@@ -104,7 +104,10 @@ class MCPEndpoint:
 
     def front_page(self, request: HttpRequest) -> HttpReply:
         """`GET /`: the server's page for people when it has one and `Accept` prefers HTML (a browser), else the
-        JSON card."""
+        JSON card; the CORS preflight for it."""
+        return self._document(request, lambda: self._front_page(request))
+
+    def _front_page(self, request: HttpRequest) -> HttpReply:
         if self.page is None:
             return self.card_reply()
         if prefers_html(request.header("accept")):
@@ -119,8 +122,16 @@ class MCPEndpoint:
         return HttpReply(status=200, headers={"Content-Type": JSON_CONTENT_TYPE}, body=json.dumps(self.card).encode())
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
-        """The RFC 9728 metadata document, or 404 when the server does not use OAuth."""
-        return metadata_reply(request, self.settings, resource_name=self.server.title or self.server.name)
+        """The RFC 9728 metadata document, or 404 when the server does not use OAuth; the CORS preflight for it."""
+        resource_name = self.server.title or self.server.name
+        return self._document(request, lambda: metadata_reply(request, self.settings, resource_name))
+
+    def _document(self, request: HttpRequest, answer_get: Callable[[], HttpReply]) -> HttpReply:
+        # A browser client (the TypeScript SDK sends Mcp-Protocol-Version) reads these as it reads /mcp, and sees a
+        # 404 as a 404 rather than as "Failed to fetch": the same CORS rules on every route.
+        if request.method == "OPTIONS":
+            return self.bridge.edge.preflight(request, methods="GET")
+        return self.bridge.edge.with_cors(request, answer_get())
 
     def prepare(self) -> None:
         """Everything a first request could otherwise build: for an init no caller waits for."""
@@ -218,7 +229,9 @@ def build_bridge(
 
 
 def edge_rules(settings: Settings) -> EdgeRules:
-    return EdgeRules(OriginPolicy(settings.allowed_origins), settings.max_body_bytes)
+    return EdgeRules(
+        OriginPolicy(settings.allowed_origins), settings.max_body_bytes, api_key_required=settings.api_key_required
+    )
 
 
 def authorizer_for(settings: Settings) -> Authorizer | None:

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 
 from mcp.server import MCPServer
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 
 from chalice_mcp.bridge.exchange import HttpRequest
 
@@ -29,8 +30,15 @@ def catalogue_needed_for(method: str | None) -> bool:
 
 
 def jsonrpc_method(request: HttpRequest) -> str | None:
-    """The JSON-RPC method a POST asks for: its `Mcp-Method` header (2026-07-28), else the body's `method`."""
-    if named := request.header("mcp-method"):
+    """The JSON-RPC method a POST asks for: its `Mcp-Method` header in the 2026-07-28 era, else the body's `method`.
+
+    The SDK routes by `Mcp-Protocol-Version` exactly so: any value but a handshake version is the per-request era,
+    where it refuses a `Mcp-Method` that differs from the body. In the handshake era nothing checks the header, so a
+    stray one must not decide what is registered.
+    """
+    protocol_version = request.header("mcp-protocol-version")
+    per_request_era = protocol_version is not None and protocol_version not in HANDSHAKE_PROTOCOL_VERSIONS
+    if per_request_era and (named := request.header("mcp-method")):
         return named
     try:
         message = json.loads(request.body)

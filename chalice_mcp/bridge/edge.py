@@ -25,7 +25,12 @@ CORS_ALLOWED_HEADERS = (
     "Mcp-Session-Id",
     "Last-Event-ID",
 )
+# API Gateway's usage-plan key: a browser client can only send it if the preflight allows it.
+API_KEY_HEADER = "X-Api-Key"
 CORS_EXPOSED_HEADERS = ("WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version")
+
+# 2**63 - 1 has 19 digits: no body any server takes is longer, and Python's int() refuses strings over 4300 digits.
+MAX_CONTENT_LENGTH_DIGITS = 19
 
 # Browsers cache a preflight for at most 2 h (Chromium) or 24 h (Firefox); 2 h keeps both honest.
 CORS_MAX_AGE_SECONDS = 7200
@@ -69,9 +74,10 @@ def accepts(accept_header: str | None) -> tuple[bool, bool]:
 class EdgeRules:
     """Checks a request must pass before it reaches the SDK, and the headers every reply gets."""
 
-    def __init__(self, origins: OriginPolicy, max_body_bytes: int) -> None:
+    def __init__(self, origins: OriginPolicy, max_body_bytes: int, *, api_key_required: bool = False) -> None:
         self.origins = origins
         self.max_body_bytes = max_body_bytes
+        self.cors_allowed_headers = CORS_ALLOWED_HEADERS + ((API_KEY_HEADER,) if api_key_required else ())
 
     def refuse_post(self, request: HttpRequest) -> HttpReply | None:
         """The error reply for a POST the SDK must not see, or None when it may pass."""
@@ -103,25 +109,28 @@ class EdgeRules:
         reply.headers["Allow"] = ALLOWED_METHODS
         return reply
 
-    def preflight(self, request: HttpRequest) -> HttpReply:
-        """Answer a CORS preflight for POST /mcp."""
+    def preflight(self, request: HttpRequest, methods: str = ALLOWED_METHODS) -> HttpReply:
+        """Answer a CORS preflight for a route that takes `methods` (POST for /mcp, GET for the documents)."""
         origin = request.header("origin")
         if not self.origins.allows(origin):
             return jsonrpc_error_reply(403, INVALID_REQUEST, "Forbidden: Origin is not allowed")
-        reply = HttpReply(status=204, headers={"Allow": f"{ALLOWED_METHODS}, OPTIONS"})
+        reply = HttpReply(status=204, headers={"Allow": f"{methods}, OPTIONS"})
         if origin is not None:
             reply.headers.update(
                 {
-                    "Access-Control-Allow-Methods": f"{ALLOWED_METHODS}, OPTIONS",
-                    "Access-Control-Allow-Headers": ", ".join(CORS_ALLOWED_HEADERS),
+                    "Access-Control-Allow-Methods": f"{methods}, OPTIONS",
+                    "Access-Control-Allow-Headers": ", ".join(self.cors_allowed_headers),
                     "Access-Control-Max-Age": str(CORS_MAX_AGE_SECONDS),
                 }
             )
         return self.with_cors(request, reply)
 
     def with_cors(self, request: HttpRequest, reply: HttpReply) -> HttpReply:
-        """Let an allowed browser origin read the reply and the auth and session headers on it."""
+        """Let an allowed browser origin read the reply and the auth and session headers on it. A reply that any
+        origin may already read (`*`, the public metadata) is left as it is."""
         origin = request.header("origin")
+        if reply.headers.get("Access-Control-Allow-Origin") == "*":
+            return reply
         if origin is not None and self.origins.allows(origin):
             reply.headers["Access-Control-Allow-Origin"] = origin
             reply.headers["Access-Control-Expose-Headers"] = ", ".join(CORS_EXPOSED_HEADERS)
@@ -136,4 +145,7 @@ def _is_decimal(value: str) -> bool:
 
 
 def _exceeds(declared_length: str | None, limit: int) -> bool:
-    return declared_length is not None and _is_decimal(declared_length) and int(declared_length) > limit
+    if declared_length is None or not _is_decimal(declared_length):
+        return False
+    digits = declared_length.strip()
+    return len(digits) > MAX_CONTENT_LENGTH_DIGITS or int(digits) > limit

@@ -82,30 +82,46 @@ class StatelessMCPBridge:
         # Called with each request the SDK is about to answer, after auth: the host's chance to register lazily.
         self.before_sdk = before_sdk
         self.request_timeout_seconds = request_timeout_seconds
+        self._server = server
+        self._event_loop = event_loop or ContainerEventLoop()
+        self._event_loop.run(self._start_session_managers())
+
+    async def _start_session_managers(self) -> None:
         # Building the app is the SDK's public way to create its session manager; its Starlette routing is unused.
         # The SSE one answers only requests that ask for notifications (see `asks_for_notifications`): it is built
         # first because `session_manager` is the most recently built one.
-        self._streaming_session_manager = stateless_session_manager(server, edge.max_body_bytes, json_response=False)
-        self._session_manager = stateless_session_manager(server, edge.max_body_bytes, json_response=True)
-        self._event_loop = event_loop or ContainerEventLoop()
-        self._event_loop.run(self._start_session_manager())
-
-    async def _start_session_manager(self) -> None:
-        started = asyncio.Event()
-        # The manager's task group must outlive every request, so a task of the container's loop holds it open.
-        self._session_manager_task = asyncio.ensure_future(self._hold_session_manager_open(started))
+        streaming = stateless_session_manager(self._server, self.edge.max_body_bytes, json_response=False)
+        answering = stateless_session_manager(self._server, self.edge.max_body_bytes, json_response=True)
+        started, stopping = asyncio.Event(), asyncio.Event()
+        # The managers' task groups must outlive every request, so a task of the container's loop holds them open.
+        task = asyncio.ensure_future(_hold_open((answering, streaming), started, stopping))
+        task.add_done_callback(_report_unexpected_end)
         await started.wait()
+        self._session_manager = answering
+        self._streaming_session_manager = streaming
+        self._session_managers_task = task
+        self._session_managers_stopping = stopping
 
-    async def _hold_session_manager_open(self, started: asyncio.Event) -> None:
-        async with self._session_manager.run(), self._streaming_session_manager.run():
-            started.set()
-            await asyncio.Event().wait()
+    async def _session_managers_serving(self) -> None:
+        """Replace the session managers by new ones first if a task group of theirs has ended.
+
+        A `BaseException` that escapes a handler ends the SDK's task group, and every later request in both eras
+        would get "Task group is not initialized" until Lambda recycled the container. This runs on the container's
+        loop, which one request at a time drives, so two requests never replace them at once.
+        """
+        # One turn of the loop first: a task group that failed during the previous request has its cancellation
+        # delivered to the holding task only then (the loop stopped as soon as that request was answered).
+        await asyncio.sleep(0)
+        if self._session_managers_stopping.is_set():
+            logger.warning("the MCP SDK's session manager had stopped; starting a new one")
+            await self._start_session_managers()
 
     def close(self) -> None:
-        """Leave the session manager's context and close the loop: for an orderly interpreter exit."""
-        self._session_manager_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            self._event_loop.run(self._session_manager_task)
+        """Leave the session managers' contexts and close the loop: for an orderly interpreter exit."""
+        task = self._session_managers_task
+        task.cancel()
+        # Waited for, not awaited: a task group that failed ends with its error, which `_report_unexpected_end` logs.
+        self._event_loop.run(asyncio.wait([task]))
         self._event_loop.close()
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
@@ -157,12 +173,11 @@ class StatelessMCPBridge:
             # Answered in the SDK's SSE mode and buffered into one reply: the notifications, in order, then the
             # result. API Gateway cannot stream, but the client still receives every notification.
             headers["accept"] = f"{JSON_CONTENT_TYPE}, {SSE_CONTENT_TYPE}"
-            exchange = asgi_exchange(self._streaming_session_manager.handle_request, request, headers, access_token)
+            exchange = self._exchange(request, headers, access_token, streaming=True)
             return self._run_exchange(without_shutdown_watchers_left(exchange), deadline)
         # The SDK answers in JSON; a client that only takes SSE gets that same answer as one SSE event below.
         headers["accept"] = JSON_CONTENT_TYPE if not admits_json else headers.get("accept", JSON_CONTENT_TYPE)
-        exchange = asgi_exchange(self._session_manager.handle_request, request, headers, access_token)
-        reply = self._run_exchange(exchange, deadline)
+        reply = self._run_exchange(self._exchange(request, headers, access_token, streaming=False), deadline)
         if not admits_json and reply.status == 200 and reply.content_type == JSON_CONTENT_TYPE:
             return as_single_sse_event(reply)
         return reply
@@ -177,6 +192,35 @@ class StatelessMCPBridge:
             logger.exception("the MCP SDK failed to answer a request")
             return jsonrpc_error_reply(500, INTERNAL_ERROR, "Internal error")
         return reply
+
+    async def _exchange(
+        self, request: HttpRequest, headers: dict[str, str], access_token: AccessToken | None, *, streaming: bool
+    ) -> HttpReply:
+        await self._session_managers_serving()
+        session_manager = self._streaming_session_manager if streaming else self._session_manager
+        return await asgi_exchange(session_manager.handle_request, request, headers, access_token)
+
+
+async def _hold_open(
+    session_managers: tuple[StreamableHTTPSessionManager, ...], started: asyncio.Event, stopping: asyncio.Event
+) -> None:
+    async with contextlib.AsyncExitStack() as running:
+        for session_manager in session_managers:
+            await running.enter_async_context(session_manager.run())
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            # Reached as soon as a task group is cancelled, before the SDK clears it and long before this task is
+            # done (its unwinding needs turns of the loop, which runs only while a request is served).
+            stopping.set()
+
+
+def _report_unexpected_end(task: asyncio.Future[None]) -> None:
+    """Retrieve how the managers' task ended, so asyncio never logs "exception was never retrieved" for it."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        # The type only: an exception's text may quote a tool's (health) arguments.
+        logger.error("the MCP SDK's session manager ended with %s", type(error).__name__)
 
 
 async def without_shutdown_watchers_left(exchange: Coroutine[Any, Any, T]) -> T:

@@ -5,17 +5,23 @@ from __future__ import annotations
 import math
 import re
 
-from chalicelib.fitness.errors import FitnessInputError, require_number
+from chalicelib.fitness.errors import FitnessInputError, echo, require_number
 from chalicelib.fitness.units import round_to_int
 
-_CLOCK = re.compile(r"^(?:(?P<hours>\d+):)?(?P<minutes>\d+):(?P<seconds>\d+(?:\.\d+)?)$")
-_PLAIN_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+# ASCII digits only (`\d` also matches other scripts' digits), and few of them: no duration a person means has more,
+# and hundreds of digits would overflow the float conversion (or pass Python's 4300-digit int() limit).
+MAX_WHOLE_DIGITS = 6
+MAX_FRACTION_DIGITS = 6
+_WHOLE = f"[0-9]{{1,{MAX_WHOLE_DIGITS}}}"
+_FRACTION = f"(?:\\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})?"
+_CLOCK = re.compile(f"(?:(?P<hours>{_WHOLE}):)?(?P<minutes>{_WHOLE}):(?P<seconds>{_WHOLE}{_FRACTION})")
+_PLAIN_NUMBER = re.compile(f"{_WHOLE}{_FRACTION}")
 
 
 def _malformed(field: str, value: object, unit: str) -> FitnessInputError:
     return FitnessInputError(
         field,
-        f'{field} must be {unit} as a number, or a duration "h:mm:ss" or "mm:ss" (got {value!r})',
+        f'{field} must be {unit} as a number, or a duration "h:mm:ss" or "mm:ss" (got {echo(value)})',
     )
 
 

@@ -22,6 +22,16 @@ class FitnessInputError(ValueError):
         self.field = field
 
 
+# A rejected value is echoed so the caller sees what was read, but a 100 kB string is not echoed whole.
+MAX_ECHOED_CHARACTERS = 40
+
+
+def echo(value: object) -> str:
+    """`repr(value)` for an error message, cut at MAX_ECHOED_CHARACTERS."""
+    shown = repr(value)
+    return shown if len(shown) <= MAX_ECHOED_CHARACTERS else shown[: MAX_ECHOED_CHARACTERS - 3] + "..."
+
+
 def format_number(value: float) -> str:
     """A number as a person writes it: `200`, `0.5`, `21097.5`, never `200.0` or `1e+03`."""
     return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
@@ -30,10 +40,14 @@ def format_number(value: float) -> str:
 def require_number(field: str, value: object) -> float:
     """`value` as a finite float; booleans, text, NaN and infinity are refused."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise FitnessInputError(field, f"{field} must be a number (got {value!r})")
-    number = float(value)
+        raise FitnessInputError(field, f"{field} must be a number (got {echo(value)})")
+    try:
+        number = float(value)
+    except OverflowError:
+        # An int past the largest float (10**400, say): Python refuses to convert it rather than give infinity.
+        number = math.inf
     if not math.isfinite(number):
-        raise FitnessInputError(field, f"{field} must be a finite number (got {value!r})")
+        raise FitnessInputError(field, f"{field} must be a finite number (got {echo(value)})")
     return number
 
 

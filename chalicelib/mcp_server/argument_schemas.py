@@ -29,7 +29,10 @@ def within(bounds: Bounds, description: str) -> Any:
     """A required argument in the domain's own range: the range is the schema's `minimum`/`maximum`, and the
     description ends with the unit."""
     unit = f", {bounds.unit}" if bounds.unit else ""
-    return Field(ge=bounds.low, le=bounds.high, description=f"{description}{unit}")
+    field = Field(ge=bounds.low, le=bounds.high, description=f"{description}{unit}")
+    # Pydantic ignores metadata it does not know; `argument_errors` reads the range back to word a refusal.
+    field.metadata.append(bounds)
+    return field
 
 
 def optional(description: str) -> Any:

@@ -6,7 +6,11 @@ from typing import Any, get_args
 
 from mcp.server import MCPServer
 from mcp.server.caching import CacheableMethod, CacheHint
-from mcp_types import Tool
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, CallToolResult, GetPromptResult, InputRequiredResult, Tool
+from pydantic import ValidationError
 
 from chalice_mcp.settings import DEFAULT_CACHE_TTL_SECONDS
 from chalicelib.mcp_server import completions, views
@@ -65,7 +69,15 @@ def catalogue_cache_hints(ttl_seconds: int) -> dict[CacheableMethod, CacheHint]:
 
 
 class FitnessServer(MCPServer[Any]):
-    """The SDK's server, listing each tool's input schema without the titles pydantic generates from names."""
+    """The SDK's server, listing each tool's input schema without the titles pydantic generates from names, and
+    wording its tool errors as the domain words them, in both eras: one plain line per bad argument ("distance_m must
+    be between 700 and 5000 m (got -5)").
+
+    `call_tool` is where the SDK raises a tool's `ToolError`: for arguments its pydantic model refuses (before any
+    tool code runs), with pydantic's multi-line report and documentation URLs; for a domain error, prefixed with
+    "Error executing tool <name>: ". Both are rewritten here, in one place for every tool. Prompts the caller gets
+    wrong are invalid params, like unknown resources.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,6 +98,35 @@ class FitnessServer(MCPServer[Any]):
         compact = without_generated_titles(input_schema)
         self._compact_schemas[tool_name] = (input_schema, compact)
         return compact
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            if isinstance(error, UnexpectedToolError):
+                raise
+            cause = error.__cause__
+            if isinstance(cause, ValidationError):
+                # Imported here: the tools (and the domain) are registered lazily, and are by now.
+                from chalicelib.mcp_server.tools import describe_rejected_arguments
+
+                message = describe_rejected_arguments(name, cause)
+            else:
+                message = str(error).removeprefix(f"Error executing tool {name}: ")
+            # Chained to the same cause, so the SDK still logs a refusal by field names only (never the values).
+            raise ToolError(message) from cause
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
+    ) -> GetPromptResult | InputRequiredResult:
+        """An unknown prompt, or arguments a prompt cannot take, is the caller's mistake: invalid params (-32602)
+        naming it, where the SDK answers error code 0 and logs a traceback at ERROR."""
+        try:
+            return await super().get_prompt(name, arguments, context)
+        except ValueError as error:
+            raise MCPError(INVALID_PARAMS, str(error)) from None
 
 
 def build_fitness_server(

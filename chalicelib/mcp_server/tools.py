@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from chalicelib import fitness
 from chalicelib.fitness import body, heart, running, strength, units, vo2_max
@@ -22,6 +22,7 @@ from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Sex
 from chalicelib.mcp_server import views
+from chalicelib.mcp_server.argument_errors import describe_argument_errors
 from chalicelib.mcp_server.argument_schemas import optional, within
 from chalicelib.mcp_server.icons import FAMILY_ICONS
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE, CatalogueTool
@@ -270,6 +271,14 @@ def reporting_input_errors(tool: Callable[..., Awaitable[CallToolResult]]) -> Ca
             raise ToolError(str(error)) from None
 
     return reported
+
+
+def describe_rejected_arguments(tool_name: str, error: ValidationError) -> str:
+    """What the SDK's schema check refused, one line per argument, as the domain words its own refusals."""
+    tool = next((tool for tool in TOOL_CATALOGUE if tool.name == tool_name), None)
+    if tool is None:
+        return "the arguments are not valid"
+    return describe_argument_errors(WRAPPERS[tool.calculator.__name__], error)
 
 
 def register(server: MCPServer) -> None:

@@ -135,3 +135,34 @@ def test_the_stack_outputs_the_mcp_url_to_give_claude(transformed):
     url = transformed["dev"]["Outputs"]["MCPEndpointURL"]["Value"]["Fn::Sub"]
     assert url.startswith("https://${RestAPI}.execute-api.")
     assert url.endswith("/api/mcp")
+
+
+def test_the_role_may_write_only_to_the_functions_own_log_group(transformed):
+    """Chalice's generated policy allows `arn:*:logs:*:*:*`; deploy/stage_template.py narrows it."""
+    for stage, template in transformed.items():
+        [policy] = template["Resources"]["DefaultRole"]["Properties"]["Policies"]
+        statements = policy["PolicyDocument"]["Statement"]
+        log_statements = [s for s in statements if any(a.startswith("logs:") for a in s["Action"])]
+        assert log_statements, stage
+        for statement in log_statements:
+            assert statement["Resource"] == {"Fn::GetAtt": ["ApiHandlerLogGroup", "Arn"]}, stage
+        assert "arn:*:logs:*:*:*" not in json.dumps(statements), stage
+
+
+def test_every_stage_throttles_its_api_with_the_rate_and_burst_of_its_config(transformed):
+    config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    for stage, template in transformed.items():
+        expected = {**config["api_gateway_throttling"], **config["stages"][stage].get("api_gateway_throttling", {})}
+        [deployed_stage] = [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::Stage"]
+        [settings] = deployed_stage["Properties"]["MethodSettings"]
+        assert settings["ThrottlingRateLimit"] == expected["rate_limit"], stage
+        assert settings["ThrottlingBurstLimit"] == expected["burst_limit"], stage
+        assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+
+
+def test_every_stage_gzips_replies_of_a_kilobyte_or_more_for_clients_that_accept_it(all_packages):
+    # A view document is ≈330 KB of HTML and ≈90 KB gzipped, and a tools/list ≈40 KB: API Gateway compresses them for
+    # any client that sends `Accept-Encoding: gzip`, at no charge and with nothing for the function to do.
+    assert all_packages
+    for package in all_packages.values():
+        assert package.template["Resources"]["RestAPI"]["Properties"]["MinimumCompressionSize"] == 1024

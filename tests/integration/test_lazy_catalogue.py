@@ -15,6 +15,8 @@ from chalice_mcp.settings import Settings
 from chalicelib.mcp_server.tool_catalogue import TOOL_NAMES
 from chalicelib.service import build_service
 from tests.support.jsonrpc import (
+    HANDSHAKE_VERSION,
+    MODERN_VERSION,
     encode,
     handshake_headers,
     initialize_body,
@@ -59,10 +61,27 @@ def test_which_methods_need_the_catalogue(method, needed):
 
 
 def test_the_method_is_read_from_the_mcp_method_header_or_the_body():
-    assert jsonrpc_method(HttpRequest("POST", "/mcp", {"mcp-method": "tools/list"}, b"{}")) == "tools/list"
+    modern = {"mcp-protocol-version": MODERN_VERSION, "mcp-method": "tools/list"}
+    assert jsonrpc_method(HttpRequest("POST", "/mcp", modern, b"{}")) == "tools/list"
     assert jsonrpc_method(HttpRequest("POST", "/mcp", {}, b'{"method": "ping"}')) == "ping"
     for body in (b"[" * 100_000, b"\xff\xfe", b"[1]", b'{"method": 3}', b""):
         assert jsonrpc_method(HttpRequest("POST", "/mcp", {}, body)) is None
+
+
+@pytest.mark.parametrize("protocol_version", [None, HANDSHAKE_VERSION, "2025-03-26"])
+def test_a_stray_mcp_method_header_in_the_handshake_era_does_not_outrank_the_body(protocol_version):
+    headers = {"mcp-method": "ping"} | ({"mcp-protocol-version": protocol_version} if protocol_version else {})
+    body = encode(request_body("tools/call", {"name": "calculate-bmi", "arguments": {}})).encode()
+    assert jsonrpc_method(HttpRequest("POST", "/mcp", headers, body)) == "tools/call"
+
+
+def test_a_fresh_container_answers_a_handshake_tools_call_sent_with_a_stray_mcp_method_header(fresh_service):
+    # Before the fix the header's "ping" skipped registration and the call got "Unknown tool".
+    headers = {**handshake_headers(), "Mcp-Method": "ping"}
+    arguments = {"weight_kg": 70, "height_cm": 175}
+    answer = post(fresh_service, request_body("tools/call", {"name": "calculate-bmi", "arguments": arguments}), headers)
+    assert answer["result"]["isError"] is False, answer
+    assert answer["result"]["structuredContent"]["bmi"] == pytest.approx(22.9, abs=0.05)
 
 
 def test_initialize_and_discover_answer_as_the_full_server_does_without_the_catalogue(fresh_service):

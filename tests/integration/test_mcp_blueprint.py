@@ -105,9 +105,9 @@ def test_every_route_of_the_endpoint_is_under_the_prefix():
     endpoint_routes = {path: sorted(methods) for path, methods in app.routes.items() if path.startswith(PREFIX)}
     assert endpoint_routes == {
         "/tools/mcp": ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"],
-        "/tools/.well-known/oauth-protected-resource/mcp": ["GET"],
-        "/tools/.well-known/oauth-protected-resource": ["GET"],
-        "/tools": ["GET"],
+        "/tools/.well-known/oauth-protected-resource/mcp": ["GET", "OPTIONS"],
+        "/tools/.well-known/oauth-protected-resource": ["GET", "OPTIONS"],
+        "/tools": ["GET", "OPTIONS"],
     }
     assert sorted(path for path in app.routes if not path.startswith(PREFIX)) == ["/", "/orders/{order_id}"]
 

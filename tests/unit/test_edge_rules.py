@@ -77,3 +77,18 @@ def test_a_content_length_that_is_not_ascii_digits_is_a_400(declared):
     refusal = EdgeRules(OriginPolicy([]), max_body_bytes=10).refuse_post(request(**{"content-length": declared}))
     assert refusal is not None and refusal.status == 400
     assert "Content-Length" in json.loads(refusal.body)["error"]["message"]
+
+
+@pytest.mark.parametrize("digit_count", [20, 4301, 10_000])
+def test_a_content_length_of_more_than_nineteen_digits_is_a_413_not_a_crash(digit_count):
+    # Before the fix, int() of 4301+ digits raised ValueError (Python's int-conversion limit): no reply at all.
+    rules = EdgeRules(OriginPolicy([]), max_body_bytes=10)
+    refusal = rules.refuse_post(request(**{"content-length": "9" * digit_count}))
+    assert refusal is not None and refusal.status == 413
+
+
+def test_a_content_length_of_leading_zeros_beyond_nineteen_digits_is_a_413():
+    refusal = EdgeRules(OriginPolicy([]), max_body_bytes=10).refuse_post(
+        request(**{"content-length": "0" * 5000 + "2"})
+    )
+    assert refusal is not None and refusal.status == 413

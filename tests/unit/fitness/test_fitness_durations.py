@@ -52,3 +52,33 @@ def test_durations_format_as_clock_text(seconds, text):
 @pytest.mark.parametrize(("value", "digits", "rounded"), [(183.5, 0, 184), (182.5, 0, 183), (2.675, 2, 2.68)])
 def test_rounding_is_half_up_as_people_round(value, digits, rounded):
     assert round_half_up(value, digits) == rounded
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "9" * 400 + ":00:00",  # OverflowError before: hours × 3600 past the largest float
+        "9" * 5000 + ":00",  # ValueError before: past Python's 4300-digit int() limit
+        "1:" + "9" * 5000 + ":00",
+        "9" * 5000,  # read as infinity before
+        "1" * 20 + ":00:00",
+        "1:00:00." + "5" * 400,
+        "٣:00",  # Arabic-Indic digits: `\d` admitted them
+    ],
+    ids=[
+        "400-digit hours",
+        "5000-digit minutes",
+        "5000-digit minutes after hours",
+        "5000-digit number",
+        "20 digits",
+        "400-digit fraction",
+        "non-ascii digits",
+    ],
+)
+def test_absurdly_long_or_non_ascii_durations_are_input_errors_naming_the_field(value):
+    for parse, field in ((parse_duration_s, "time_s"), (parse_duration_min, "duration_min")):
+        with pytest.raises(FitnessInputError) as raised:
+            parse(field, value)
+        assert raised.value.field == field
+        message = str(raised.value)
+        assert message.startswith(f"{field} must be") and len(message) < 200

@@ -368,3 +368,13 @@ def test_accepted_input_never_yields_nan_infinity_or_a_negative_number(calculato
             assert number >= 0, arguments
         assert result.summary()
     assert accepted > 0
+
+
+def test_an_integer_past_the_largest_float_is_refused_as_not_finite_with_a_short_echo():
+    # Found by tests/integration/test_hostile_input.py: float(10**400) raised OverflowError, a crash of the tool.
+    from chalicelib.fitness.errors import require_range
+
+    with pytest.raises(FitnessInputError) as raised:
+        require_range("age", 10**400, 10, 100, "years")
+    assert str(raised.value).startswith("age must be a finite number (got 1000")
+    assert len(str(raised.value)) < 100

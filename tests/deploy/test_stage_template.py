@@ -1,0 +1,68 @@
+"""deploy/stage_template.py: each stage's API Gateway throttling from `.chalice/config.json` (stage over top level
+over the documented defaults) and a role that may write only to the function's own log group."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from deploy.stage_template import DEFAULT_BURST_LIMIT, DEFAULT_RATE_LIMIT, XRAY_STATEMENT, stage_template
+from tests.support.lambda_package import PROJECT_ROOT
+
+STAGE_TEMPLATE = PROJECT_ROOT / "deploy" / "stage_template.py"
+
+
+def throttling(template: dict) -> tuple[float, int]:
+    [settings] = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+    return settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]
+
+
+def statements(template: dict) -> list[dict]:
+    [policy] = template["Resources"]["DefaultRole"]["Properties"]["Policies"]
+    return policy["PolicyDocument"]["Statement"]
+
+
+def test_a_stage_without_throttling_gets_the_top_level_values_and_else_the_defaults():
+    assert throttling(stage_template({"stages": {"dev": {}}}, "dev")) == (DEFAULT_RATE_LIMIT, DEFAULT_BURST_LIMIT)
+    top_level = {"api_gateway_throttling": {"rate_limit": 7}, "stages": {"dev": {}}}
+    assert throttling(stage_template(top_level, "dev")) == (7, DEFAULT_BURST_LIMIT)
+    staged = {**top_level, "stages": {"dev": {"api_gateway_throttling": {"rate_limit": 3, "burst_limit": 4}}}}
+    assert throttling(stage_template(staged, "dev")) == (3, 4)
+
+
+@pytest.mark.parametrize("value", [0, -1, "10", True, None])
+def test_a_throttling_value_that_is_not_a_positive_number_is_refused(value):
+    config = {"stages": {"dev": {"api_gateway_throttling": {"rate_limit": value}}}}
+    with pytest.raises(ValueError, match="rate_limit"):
+        stage_template(config, "dev")
+
+
+def test_the_role_writes_only_to_the_functions_log_group_and_to_x_ray_only_when_traced():
+    [logs] = statements(stage_template({"stages": {"dev": {"xray": False}}}, "dev"))
+    assert logs["Resource"] == {"Fn::GetAtt": ["ApiHandlerLogGroup", "Arn"]}
+    assert sorted(logs["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statements(stage_template({"stages": {"prod": {"xray": True}}}, "prod"))[1] == XRAY_STATEMENT
+
+
+def test_the_script_writes_the_template_of_a_configured_stage_and_refuses_an_unknown_one(tmp_path):
+    config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    assert set(config["stages"]) >= {"dev", "prod", "metered"}
+    for stage in config["stages"]:
+        output = tmp_path / f"{stage}.json"
+        result = subprocess.run(
+            [sys.executable, str(STAGE_TEMPLATE), stage, str(output)], cwd=PROJECT_ROOT, check=False
+        )
+        assert result.returncode == 0
+        assert json.loads(output.read_text()) == stage_template(config, stage)
+    unknown = subprocess.run(
+        [sys.executable, str(STAGE_TEMPLATE), "nope", str(tmp_path / "nope.json")],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert unknown.returncode == 2 and "nope" in unknown.stderr
