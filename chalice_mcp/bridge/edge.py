@@ -134,7 +134,9 @@ class EdgeRules:
         if origin is not None and self.origins.allows(origin):
             reply.headers["Access-Control-Allow-Origin"] = origin
             reply.headers["Access-Control-Expose-Headers"] = ", ".join(CORS_EXPOSED_HEADERS)
-            reply.headers["Vary"] = "Origin"
+            # Added to what the reply already varies on (the page at `/` varies on Accept), not in its place.
+            varies = [name.strip() for name in reply.headers.get("Vary", "").split(",") if name.strip()]
+            reply.headers["Vary"] = ", ".join([*varies, "Origin"] if "Origin" not in varies else varies)
         return reply
 
 

@@ -99,3 +99,11 @@ def test_with_api_keys_required_the_mcp_preflight_allows_the_key_header():
 
 def test_without_api_keys_the_mcp_preflight_does_not_offer_the_key_header():
     assert "x-api-key" not in mcp_preflight_allowed_headers({})
+
+
+def test_the_page_an_allowed_origin_reads_still_varies_on_accept(http):
+    # The page and the JSON card share `/`: a cache must key on Accept as well as Origin (CORS replaced the Vary).
+    headers = {"Origin": ALLOWED_ORIGIN, "Accept": "text/html", "Host": "abc.execute-api.eu-west-1.amazonaws.com"}
+    response = http.get("/", headers=headers)
+    assert response.status_code == 200
+    assert {name.strip() for name in response.headers["Vary"].split(",")} == {"Accept", "Origin"}
