@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.server.mcpserver.resources import TextResource
 
 from chalicelib import fitness
+from chalicelib.fitness.errors import echo
 from chalicelib.mcp_server.tool_catalogue import FORMULA_INDEX_URI, TOOL_CATALOGUE, CatalogueTool
 
 ACTIVITIES_URI = "fitness://activities"
@@ -83,5 +84,6 @@ def register(server: MCPServer) -> None:
     async def activity(activity: str) -> str:
         entry = fitness.MET_ACTIVITIES.get(activity)
         if entry is None:
-            raise ResourceError(f"unknown activity {activity!r}: see {ACTIVITIES_URI} for the names")
+            # Not found is the caller's mistake (invalid params); a plain ResourceError is answered as internal.
+            raise ResourceNotFoundError(f"unknown activity {echo(activity)}: see {ACTIVITIES_URI} for the names")
         return json.dumps({"activity": activity, **entry.model_dump(mode="json")}, ensure_ascii=False)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
-from mcp_types import PromptReference, ResourceTemplateReference
+from mcp_types import INVALID_PARAMS, PromptReference, ResourceTemplateReference
 
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.catalogue import FitnessCatalogue
@@ -163,18 +163,21 @@ def test_met_table_is_json_with_the_activities_the_calorie_tool_takes():
     assert all(isinstance(row["met"], float | int) and row["met"] > 0 for row in table["activities"])
 
 
-def test_one_activity_reads_through_the_template_and_an_unknown_one_is_an_error():
+def test_one_activity_reads_through_the_template_and_an_unknown_one_is_invalid_params():
     read = with_client(lambda client: client.read_resource("fitness://activities/yoga"))
     assert json.loads(read.contents[0].text)["activity"] == "yoga"
 
-    async def unknown(client: Client) -> str:
+    async def unknown(client: Client) -> tuple[int, str]:
         try:
             await client.read_resource("fitness://activities/underwater-chess")
         except MCPError as error:
-            return str(error)
-        return "no error"
+            return error.error.code, error.error.message
+        return 0, "no error"
 
-    assert "underwater-chess" in with_client(unknown)
+    # The caller's typo, not the server's fault (it was -32603, internal error).
+    code, message = with_client(unknown)
+    assert code == INVALID_PARAMS
+    assert "underwater-chess" in message
 
 
 def test_prompts_guide_the_model_to_the_tools():
