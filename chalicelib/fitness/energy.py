@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from chalicelib.fitness.durations import parse_duration_min
-from chalicelib.fitness.errors import FitnessInputError, format_number, require_choice, require_range
+from chalicelib.fitness.errors import FitnessInputError, echo, format_number, require_choice, require_range
 from chalicelib.fitness.results import FitnessResult, FrozenModel
 from chalicelib.fitness.units import (
     AGE_YEARS,
@@ -268,7 +268,7 @@ def estimate_calories_burned(
             raise FitnessInputError(
                 "activity",
                 f"activity must be a name from the MET table ({len(MET_ACTIVITIES)} activities such as "
-                f"'running-10-kmh', 'cycling-moderate', 'yoga') (got {activity!r}){hint}",
+                f"'running-10-kmh', 'cycling-moderate', 'yoga') (got {echo(activity)}){hint}",
             )
         row = MET_ACTIVITIES[activity]
         met_value, code = row.met, row.compendium_code

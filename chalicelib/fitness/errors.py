@@ -90,4 +90,4 @@ def require_choice(field: str, value: object, choices: Iterable[Choice]) -> Choi
         if value == choice:
             return choice
     listed = ", ".join(repr(choice) for choice in allowed)
-    raise FitnessInputError(field, f"{field} must be one of {listed} (got {value!r})")
+    raise FitnessInputError(field, f"{field} must be one of {listed} (got {echo(value)})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.fitness import calculate_bmr, calculate_tdee, estimate_calories_burned
+from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.units import KILOGRAMS_PER_POUND
 
 
@@ -87,3 +88,10 @@ def test_calories_burned_are_met_times_weight_times_hours(arguments, kcal, met):
     result = estimate_calories_burned(**arguments)
     assert result.kcal == kcal
     assert result.met == met
+
+
+def test_an_unknown_activity_is_echoed_cut_short_not_whole():
+    with pytest.raises(FitnessInputError) as refused:
+        estimate_calories_burned(30, 70, activity="x" * 100_000)
+    assert refused.value.field == "activity"
+    assert len(str(refused.value)) < 400
