@@ -124,10 +124,6 @@ class StatelessMCPBridge:
         self._event_loop.run(asyncio.wait([task]))
         self._event_loop.close()
 
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        """Run other SDK work (listing the catalogue, say) on the container's loop, beside the requests."""
-        return self._event_loop.run(coroutine, self.request_timeout_seconds)
-
     def handle(self, request: HttpRequest) -> HttpReply:
         """Answer one request to the MCP endpoint, whatever its method, and let the observer see it."""
         started = time.perf_counter()
@@ -187,9 +183,9 @@ class StatelessMCPBridge:
             reply = self._event_loop.run(exchange, deadline - time.monotonic())
         except TimeoutError:
             return jsonrpc_error_reply(504, INTERNAL_ERROR, "Gateway Timeout: the request took too long to answer")
-        except Exception:
-            # Never the request body in the log: it carries health data.
-            logger.exception("the MCP SDK failed to answer a request")
+        except Exception as error:
+            # The exception's type only: its message, like the request body, may quote health data.
+            logger.error("the MCP SDK failed to answer a request: %s", type(error).__name__)
             return jsonrpc_error_reply(500, INTERNAL_ERROR, "Internal error")
         return reply
 
