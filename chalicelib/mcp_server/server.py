@@ -121,12 +121,17 @@ class FitnessServer(MCPServer[Any]):
     async def get_prompt(
         self, name: str, arguments: dict[str, Any] | None = None, context: Context[Any, Any] | None = None
     ) -> GetPromptResult | InputRequiredResult:
-        """An unknown prompt, or arguments a prompt cannot take, is the caller's mistake: invalid params (-32602)
-        naming it, where the SDK answers error code 0 and logs a traceback at ERROR."""
+        """An unknown prompt, or missing arguments, is the caller's mistake: invalid params (-32602) naming it, where
+        the SDK answers error code 0 and logs a traceback at ERROR. The SDK wraps every failure in a `ValueError`;
+        the caller's mistakes are raised directly under it, while a prompt that failed to render carries its own
+        cause one level further down and stays the SDK's (logged) internal error."""
         try:
             return await super().get_prompt(name, arguments, context)
         except ValueError as error:
-            raise MCPError(INVALID_PARAMS, str(error)) from None
+            raised = error.__cause__
+            if isinstance(raised, ValueError) and raised.__cause__ is None:
+                raise MCPError(INVALID_PARAMS, str(error)) from None
+            raise
 
 
 def build_fitness_server(
