@@ -11,7 +11,7 @@ GOALS = ("endurance", "weight-loss", "muscle-gain", "general-health")
 RACE_DISTANCES = ("1500m", "mile", "5k", "10k", "half-marathon", "marathon")
 
 
-def fitness_assessment(
+async def fitness_assessment(
     age: Annotated[str, Field(description="Age in years.")],
     sex: Annotated[str, Field(description='"male" or "female".')],
     goal: Annotated[str, Field(description="endurance, weight-loss, muscle-gain or general-health.")],
@@ -36,7 +36,7 @@ def fitness_assessment(
     )
 
 
-def race_plan(
+async def race_plan(
     race_distance: Annotated[str, Field(description="1500m, mile, 5k, 10k, half-marathon, marathon, or metres.")],
     goal_time: Annotated[str, Field(description='Target finish time, "h:mm:ss" or "mm:ss".')],
 ) -> str:
