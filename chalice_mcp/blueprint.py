@@ -17,12 +17,12 @@ from typing import IO, Any
 from chalice.app import Blueprint, Chalice, Response
 from mcp.server import MCPServer
 
-from chalice_mcp.auth.protected_resource import ENDPOINT_PATH, METADATA_PATH
+from chalice_mcp.auth.protected_resource import METADATA_PATH
 from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_from_chalice
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import Authorizer
 from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUESTS, MCPEndpoint, Page, build_endpoint
-from chalice_mcp.settings import Settings
+from chalice_mcp.settings import ENDPOINT_PATH, Settings
 
 # Every method but POST is answered by the edge rules: 405, or the CORS preflight for OPTIONS.
 OTHER_METHODS = ["GET", "DELETE", "PUT", "PATCH", "OPTIONS"]

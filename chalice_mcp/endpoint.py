@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from mcp.server import MCPServer
 
-from chalice_mcp.auth.protected_resource import ENDPOINT_PATH, metadata_reply
+from chalice_mcp.auth.protected_resource import metadata_reply
 from chalice_mcp.bridge import StatelessMCPBridge
 from chalice_mcp.bridge.content_negotiation import prefers_html
 from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
@@ -26,7 +26,7 @@ from chalice_mcp.bridge.stateless_mcp import StreamableHTTPServer
 from chalice_mcp.card import server_card
 from chalice_mcp.lazy_catalogue import LazyCatalogue
 from chalice_mcp.observability import RequestObserver, configure_library_logging
-from chalice_mcp.settings import Settings
+from chalice_mcp.settings import ENDPOINT_PATH, Settings
 from chalice_mcp.snapstart import refresh_after_restore, register_runtime_hooks
 
 # Lambda's AWS_LAMBDA_INITIALIZATION_TYPE for an init that no caller waits for: SnapStart snapshots the container

@@ -18,6 +18,9 @@ DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 # API Gateway gives up after 29 s; answering before that lets the caller see a JSON-RPC error, not a gateway page.
 DEFAULT_REQUEST_TIMEOUT_SECONDS = 25.0
 
+# Where the MCP endpoint answers, below the app's (or the Blueprint's) base URL.
+ENDPOINT_PATH = "/mcp"
+
 # The catalogue is fixed for a deployment, so clients may keep lists and static pages for an hour; a deploy that
 # changes the catalogue reaches a client at the latest one TTL later.
 DEFAULT_CACHE_TTL_SECONDS = 3600
@@ -142,7 +145,7 @@ class Settings(BaseModel):
         """This server's identity as an OAuth resource (RFC 8707, RFC 9728): what its tokens must name."""
         if self.oauth_audience:
             return self.oauth_audience
-        return self.public_url + "/mcp" if self.public_url else None
+        return self.public_url + ENDPOINT_PATH if self.public_url else None
 
     @property
     def subject_hash_key_bytes(self) -> bytes | None:

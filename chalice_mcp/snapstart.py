@@ -19,6 +19,7 @@ from typing import Any
 from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION
 
 from chalice_mcp.bridge.exchange import HttpRequest
+from chalice_mcp.settings import ENDPOINT_PATH
 
 RUNTIME_HOOKS_MODULE = "snapshot_restore_py"
 _CLIENT_INFO = {"name": "snapstart-priming", "version": "1"}
@@ -87,4 +88,4 @@ def _modern(method: str, params: dict[str, Any]) -> HttpRequest:
 
 def _post(body: dict[str, Any], headers: dict[str, str]) -> HttpRequest:
     all_headers = {"content-type": "application/json", "accept": "application/json, text/event-stream", **headers}
-    return HttpRequest("POST", "/mcp", all_headers, json.dumps(body).encode())
+    return HttpRequest("POST", ENDPOINT_PATH, all_headers, json.dumps(body).encode())

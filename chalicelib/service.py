@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import IO
 
-from chalice_mcp.auth.protected_resource import ENDPOINT_PATH, invalid_host_reply, public_base_url
+from chalice_mcp.auth.protected_resource import invalid_host_reply, public_base_url
 from chalice_mcp.blueprint import MCPBlueprint, endpoint_blueprint
 from chalice_mcp.bridge.content_negotiation import HTML_CONTENT_TYPE
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import Authorizer
 from chalice_mcp.endpoint import MCPEndpoint, build_endpoint
-from chalice_mcp.settings import Settings
+from chalice_mcp.settings import ENDPOINT_PATH, Settings
 from chalice_mcp.snapstart import priming_requests
 from chalicelib import garbage_collector
 from chalicelib.mcp_server import build_fitness_server

@@ -18,9 +18,8 @@ from mcp.shared.auth import ProtectedResourceMetadata
 from mcp_types import INVALID_REQUEST
 
 from chalice_mcp.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest, jsonrpc_error_reply
-from chalice_mcp.settings import Settings
+from chalice_mcp.settings import ENDPOINT_PATH, Settings
 
-ENDPOINT_PATH = "/mcp"
 METADATA_PATH = "/.well-known/oauth-protected-resource"
 # The metadata changes only with a deployment; an hour of caching spares clients a request per connection.
 METADATA_MAX_AGE_SECONDS = 3600

@@ -2,7 +2,7 @@
 
 Inline, because a client shows an icon without fetching anything (a host's content policy admits no outside
 origin) and the server has no static files to serve. Each is a white line drawing on a coloured tile, legible on a
-light or a dark background, a few hundred bytes: every tool in `tools/list` carries its family's icon.
+light or a dark background, and small: every tool in `tools/list` carries its family's icon.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from mcp.server.apps import Apps, ResourceCsp
 DOCUMENTS_DIR = Path(__file__).parent / "view_documents"
 URI_PREFIX = "ui://fitness-calculators/"
 # Each document records the digest of the sources it was built from (views/build.mjs): the build is deterministic, so
-# that digest versions the content without hashing 1.7 MB of HTML at a cold container's first tools/list.
+# that digest versions the content without hashing every document at a cold container's first tools/list.
 SOURCES_DIGEST = re.compile(r'<meta name="fitness-view-sources-sha256" content="([0-9a-f]{64})">')
 
 
