@@ -96,10 +96,10 @@ from mangum import Mangum
 from mcp.server.transport_security import TransportSecuritySettings
 
 from chalicelib.mcp_server import build_fitness_server
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.mcp_server.catalogue import register_catalogue
 
 server = build_fitness_server()
-FitnessCatalogue(server).ensure_registered()
+register_catalogue(server)
 # API Gateway's Host is not localhost; the cookbooks bind 0.0.0.0, which leaves the check off, as here.
 asgi_app = server.streamable_http_app(
     stateless_http=True,

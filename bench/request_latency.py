@@ -38,7 +38,7 @@ from chalice_mcp.endpoint import MCPEndpoint, build_bridge
 from chalice_mcp.observability import RequestObserver
 from chalice_mcp.settings import Settings
 from chalicelib.mcp_server import build_fitness_server
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.mcp_server.catalogue import register_catalogue
 from chalicelib.service import build_service
 
 CALL = {
@@ -54,7 +54,7 @@ class SessionManagerPerRequest:
 
     def __init__(self, new_event_loop_each_time: bool) -> None:
         self._server = build_fitness_server()
-        FitnessCatalogue(self._server).ensure_registered()
+        register_catalogue(self._server)
         self._options: dict[str, Any] = {}
         self._new_event_loop_each_time = new_event_loop_each_time
 

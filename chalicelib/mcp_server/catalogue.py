@@ -1,11 +1,10 @@
-"""The fitness catalogue (tools, resources, prompts, views) and its registration, handed to a `LazyCatalogue`:
-registered on the server at its first need, once per container (see `chalice_mcp.lazy_catalogue`)."""
+"""The fitness catalogue (tools, resources, prompts, views) and its registration, which the service hands to the
+endpoint's `LazyCatalogue`: registered on the server at its first need, once per container
+(see `chalice_mcp.lazy_catalogue`). Tests and benches that need a fully built server call `register_catalogue`."""
 
 from __future__ import annotations
 
 from mcp.server import MCPServer
-
-from chalice_mcp.lazy_catalogue import LazyCatalogue
 
 
 def register_catalogue(server: MCPServer) -> None:
@@ -17,10 +16,3 @@ def register_catalogue(server: MCPServer) -> None:
     resources.register(server)
     prompts.register(server)
     views.register(server)
-
-
-class FitnessCatalogue(LazyCatalogue):
-    """The fitness server's lazy catalogue."""
-
-    def __init__(self, server: MCPServer) -> None:
-        super().__init__(server, register_catalogue)

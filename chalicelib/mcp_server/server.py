@@ -138,7 +138,7 @@ def build_fitness_server(
     website_url: str | None = None, *, cache_ttl_seconds: int = DEFAULT_CACHE_TTL_SECONDS
 ) -> MCPServer:
     """The server's identity and every capability, built once per container; its tools, resources and prompts are
-    registered by a `FitnessCatalogue` at their first need. `website_url` is where people read about the server:
+    registered by `register_catalogue` at their first need. `website_url` is where people read about the server:
     its public URL, when one is configured. Lists and resource reads carry cache hints of `cache_ttl_seconds`."""
     server = FitnessServer(
         SERVER_NAME,

@@ -10,7 +10,7 @@ from mcp import Client
 
 from chalice_mcp.settings import DEFAULT_CACHE_TTL_SECONDS, Settings, SettingsError
 from chalicelib.mcp_server import build_fitness_server
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.mcp_server.catalogue import register_catalogue
 from tests.support.jsonrpc import encode, modern_headers, modern_request
 
 COOPER = "estimate-vo2-max-cooper"
@@ -18,7 +18,7 @@ COOPER = "estimate-vo2-max-cooper"
 
 def fitness_server(**options):
     server = build_fitness_server(**options)
-    FitnessCatalogue(server).ensure_registered()
+    register_catalogue(server)
     return server
 
 

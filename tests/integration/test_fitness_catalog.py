@@ -14,7 +14,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, PromptReference, ResourceTemplateReference
 
 from chalicelib.mcp_server import build_fitness_server
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.mcp_server.catalogue import register_catalogue
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE, TOOL_NAMES
 from tests.support.tool_contract import TOOL_ARGUMENTS
 
@@ -24,7 +24,7 @@ RESULT_SIZE_LIMIT = 150_000
 
 def with_client(action: Callable[[Client], Awaitable[Any]]) -> Any:
     server = build_fitness_server()
-    FitnessCatalogue(server).ensure_registered()
+    register_catalogue(server)
 
     async def run() -> Any:
         async with Client(server, mode="legacy") as client:

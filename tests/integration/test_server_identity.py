@@ -12,7 +12,7 @@ from mcp import Client
 
 from chalice_mcp.settings import Settings
 from chalicelib.mcp_server import build_fitness_server
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.mcp_server.catalogue import register_catalogue
 from chalicelib.mcp_server.icons import FAMILY_ICONS, SERVER_ICONS
 from chalicelib.mcp_server.server import INSTRUCTIONS
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
@@ -23,7 +23,7 @@ PUBLIC_URL = "https://fitness.example.com/api"
 
 def connect_and_list(mode: str) -> tuple[Any, str | None, str, list[Any]]:
     server = build_fitness_server(website_url=PUBLIC_URL)
-    FitnessCatalogue(server).ensure_registered()
+    register_catalogue(server)
 
     async def run() -> tuple[Any, str | None, str, list[Any]]:
         async with Client(server, mode=mode) as client:

@@ -15,7 +15,7 @@ from pydantic.fields import FieldInfo
 from chalicelib.fitness import body, energy, heart, running, strength, units, vo2_max
 from chalicelib.fitness.units import Bounds
 from chalicelib.mcp_server import build_fitness_server
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.mcp_server.catalogue import register_catalogue
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE, TOOL_NAMES
 from chalicelib.mcp_server.tools import WRAPPERS
 
@@ -33,7 +33,7 @@ MODEL_VISIBLE_BUDGET = 0.80
 
 def tools_listed() -> list[dict[str, Any]]:
     server = build_fitness_server()
-    FitnessCatalogue(server).ensure_registered()
+    register_catalogue(server)
 
     async def run() -> list[dict[str, Any]]:
         async with Client(server, mode="legacy") as client:
@@ -144,7 +144,7 @@ def test_what_a_model_reads_of_the_catalogue_stays_within_its_budget(tools):
 )
 def test_optional_arguments_may_still_be_left_out_or_null(arguments):
     server = build_fitness_server()
-    FitnessCatalogue(server).ensure_registered()
+    register_catalogue(server)
 
     async def run() -> Any:
         async with Client(server, mode="legacy") as client:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from chalicelib.mcp_server import build_fitness_server
-from chalicelib.mcp_server.catalogue import FitnessCatalogue
+from chalicelib.mcp_server.catalogue import register_catalogue
 from chalicelib.mcp_server.tool_catalogue import TOOL_CATALOGUE
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -22,7 +22,7 @@ END_MARKER = "<!-- end of the generated tool table -->"
 def argument_lists() -> dict[str, str]:
     """Each tool's arguments as the README shows them: in schema order, an optional one marked `?`."""
     server = build_fitness_server()
-    FitnessCatalogue(server).ensure_registered()
+    register_catalogue(server)
     listed = asyncio.run(server.list_tools())
     arguments = {}
     for tool in listed:
