@@ -75,11 +75,11 @@ def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
                     ]
                 }
             },
-            "DefaultRole": {
+            "ApiHandlerRole": {
                 "Properties": {
                     "Policies": [
                         {
-                            "PolicyName": "DefaultRolePolicy",
+                            "PolicyName": "ApiHandlerRolePolicy",
                             "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
                         }
                     ]

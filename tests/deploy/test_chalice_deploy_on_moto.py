@@ -33,6 +33,8 @@ REGION = "us-east-1"
 STARTUP_TIMEOUT_SECONDS = 30.0
 DEPLOY_TIMEOUT_SECONDS = 600
 FUNCTION_NAME = "fitness-mcp-dev"
+# With a policy file per stage (`autogen_policy: false`) Chalice names the role after the function's handler too.
+ROLE_NAME = "fitness-mcp-dev-api_handler"
 DEPLOY_BUCKET = "fitness-mcp-deploy"
 STACK_NAME = "fitness-mcp-snapstart-dev"
 
@@ -106,7 +108,8 @@ def chalice_deploy(aws_environment: dict[str, str], tmp_path_factory: pytest.Tem
     for name in ("chalicelib", "vendor"):
         shutil.copytree(PROJECT_ROOT / name, project_dir / name, ignore=shutil.ignore_patterns("__pycache__"))
     (project_dir / ".chalice").mkdir()
-    shutil.copy(PROJECT_ROOT / ".chalice" / "config.json", project_dir / ".chalice" / "config.json")
+    for chalice_file in [PROJECT_ROOT / ".chalice" / "config.json", *(PROJECT_ROOT / ".chalice").glob("policy-*.json")]:
+        shutil.copy(chalice_file, project_dir / ".chalice" / chalice_file.name)
     result = subprocess.run(
         [str(Path(sys.executable).with_name("chalice")), "--project-dir", str(project_dir), "deploy", "--stage", "dev"],
         capture_output=True,
@@ -128,11 +131,21 @@ def stage_config(stage: str) -> dict[str, Any]:
     }
 
 
-def test_chalice_deploy_creates_the_role_the_function_may_assume(chalice_deploy, aws_environment):
+def test_chalice_deploy_creates_the_role_the_function_may_assume_writing_only_to_its_own_log_group(
+    chalice_deploy, aws_environment
+):
     iam = client("iam", aws_environment)
-    role = iam.get_role(RoleName=FUNCTION_NAME)["Role"]
+    role = iam.get_role(RoleName=ROLE_NAME)["Role"]
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
-    assert iam.list_role_policies(RoleName=FUNCTION_NAME)["PolicyNames"] == [FUNCTION_NAME]
+    [policy_name] = iam.list_role_policies(RoleName=ROLE_NAME)["PolicyNames"]
+    document = iam.get_role_policy(RoleName=ROLE_NAME, PolicyName=policy_name)["PolicyDocument"]
+    # The stage's policy file, not Chalice's generated one that may write to every log group (arn:*:logs:*:*:*).
+    assert document == json.loads((PROJECT_ROOT / ".chalice" / "policy-dev.json").read_text())
+    log_resources = {statement["Resource"] for statement in document["Statement"] if "logs:" in str(statement)}
+    assert log_resources == {
+        f"arn:*:logs:*:*:log-group:/aws/lambda/{FUNCTION_NAME}",
+        f"arn:*:logs:*:*:log-group:/aws/lambda/{FUNCTION_NAME}:*",
+    }
 
 
 def test_chalice_deploy_creates_the_function_with_the_dev_stage_settings(chalice_deploy, aws_environment):
@@ -144,7 +157,7 @@ def test_chalice_deploy_creates_the_function_with_the_dev_stage_settings(chalice
     assert configuration["Timeout"] == dev["lambda_timeout"]
     # dev sets no variable of its own (MCP_AUTH's default is none), and Lambda then reports no Environment at all.
     assert configuration.get("Environment", {}).get("Variables", {}) == dev["environment_variables"]
-    assert configuration["Role"].endswith(f":role/{FUNCTION_NAME}")
+    assert configuration["Role"].endswith(f":role/{ROLE_NAME}")
 
 
 def test_chalice_deploy_uploads_the_zip_it_built(chalice_deploy, aws_environment):

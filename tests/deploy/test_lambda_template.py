@@ -140,7 +140,7 @@ def test_the_stack_outputs_the_mcp_url_to_give_claude(transformed):
 def test_the_role_may_write_only_to_the_functions_own_log_group(transformed):
     """Chalice's generated policy allows `arn:*:logs:*:*:*`; deploy/stage_template.py narrows it."""
     for stage, template in transformed.items():
-        [policy] = template["Resources"]["DefaultRole"]["Properties"]["Policies"]
+        [policy] = template["Resources"]["ApiHandlerRole"]["Properties"]["Policies"]
         statements = policy["PolicyDocument"]["Statement"]
         log_statements = [s for s in statements if any(a.startswith("logs:") for a in s["Action"])]
         assert log_statements, stage

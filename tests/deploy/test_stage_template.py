@@ -22,7 +22,7 @@ def throttling(template: dict) -> tuple[float, int]:
 
 
 def statements(template: dict) -> list[dict]:
-    [policy] = template["Resources"]["DefaultRole"]["Properties"]["Policies"]
+    [policy] = template["Resources"]["ApiHandlerRole"]["Properties"]["Policies"]
     return policy["PolicyDocument"]["Statement"]
 
 
@@ -66,3 +66,19 @@ def test_the_script_writes_the_template_of_a_configured_stage_and_refuses_an_unk
         check=False,
     )
     assert unknown.returncode == 2 and "nope" in unknown.stderr
+
+
+def test_every_stage_has_a_policy_file_that_writes_only_to_its_functions_log_group():
+    # `chalice deploy` uses these (autogen_policy is off): Chalice's generated policy may write to every log group.
+    config = json.loads((PROJECT_ROOT / ".chalice" / "config.json").read_text())
+    assert config["autogen_policy"] is False
+    assert config["stages"]
+    for stage, stage_config in config["stages"].items():
+        document = json.loads((PROJECT_ROOT / ".chalice" / f"policy-{stage}.json").read_text())
+        group = f"arn:*:logs:*:*:log-group:/aws/lambda/{config['app_name']}-{stage}"
+        resources = {statement["Resource"] for statement in document["Statement"]}
+        traced = bool(stage_config.get("xray", config.get("xray", False)))
+        assert resources == ({group, group + ":*", "*"} if traced else {group, group + ":*"})
+        for statement in document["Statement"]:
+            if statement["Resource"] == "*":
+                assert all(action.startswith("xray:") for action in statement["Action"])

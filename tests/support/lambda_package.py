@@ -108,6 +108,8 @@ def filled_in_project(directory: Path) -> Path:
     prod.update(PROD_VALUES)
     (directory / ".chalice").mkdir()
     (directory / ".chalice" / "config.json").write_text(json.dumps(config))
+    for policy in (PROJECT_ROOT / ".chalice").glob("policy-*.json"):
+        (directory / ".chalice" / policy.name).symlink_to(policy)
     return directory
 
 
