@@ -12,6 +12,7 @@ made-up key ids cannot turn the server into a flood of requests to the issuer.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 from jwt import PyJWK
 from jwt.exceptions import InvalidKeyError, PyJWKError
 
+from chalice_mcp.auth.bounded_fetch import FetchTimeLimit, limited_opener
 from chalice_mcp.settings import DEFAULT_JWKS_MAX_AGE_SECONDS, url_problem
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ FAILED_FETCH_BACKOFF_SECONDS = 10.0
 # How long expired keys still serve while the issuer cannot be reached: long enough for a restart or a failover of
 # the issuer, short enough that a retired key does not keep working for long.
 STALE_KEYS_GRACE_SECONDS = 600.0
+# The longest one fetch (connection, redirects, every read) may take, and less when the request has less left.
 FETCH_TIMEOUT_SECONDS = 5.0
 MAX_DOCUMENT_BYTES = 512 * 1024
 
@@ -79,20 +82,24 @@ class _NoSchemeChangingRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_OPENER = urllib.request.build_opener(_NoSchemeChangingRedirects)
-
-
 def fetch_json(url: str, timeout_seconds: float = FETCH_TIMEOUT_SECONDS) -> Fetched:
-    """GET a JSON document over http(s), with a timeout and a size cap, and the max-age its sender gave it."""
+    """GET a JSON document over http(s), all of it within `timeout_seconds` (connection, redirects, every read),
+    with a size cap, and the max-age its sender gave it."""
     if urlsplit(url).scheme not in ("https", "http"):
         raise IssuerKeysUnavailable(f"{url} is not an http(s) URL")
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - scheme checked
-    try:
-        with _OPENER.open(request, timeout=timeout_seconds) as response:
-            document = response.read(MAX_DOCUMENT_BYTES + 1)
-            max_age = cache_max_age(response.headers)
-    except (OSError, ValueError) as error:
-        raise IssuerKeysUnavailable(f"GET {url} failed: {error}") from None
+    with FetchTimeLimit(timeout_seconds) as time_limit:
+        try:
+            opener = limited_opener(time_limit, _NoSchemeChangingRedirects())
+            with opener.open(request, timeout=timeout_seconds) as response:
+                document = response.read(MAX_DOCUMENT_BYTES + 1)
+                max_age = cache_max_age(response.headers)
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            if not time_limit.passed:
+                raise IssuerKeysUnavailable(f"GET {url} failed: {error}") from None
+    # Checked after a read that succeeded too: a connection shut down mid-body reads as a short, complete one.
+    if time_limit.passed:
+        raise IssuerKeysUnavailable(f"GET {url}: no answer within {timeout_seconds:.3g} s") from None
     if len(document) > MAX_DOCUMENT_BYTES:
         raise IssuerKeysUnavailable(f"GET {url}: the document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
@@ -184,7 +191,8 @@ class IssuerKeys:
             fetched = self._get(self._key_set_url(deadline), deadline)
             self._keys = self._read_key_set(fetched.document)
         except IssuerKeysUnavailable as failure:
-            self._failure, self._failed_at = failure, now
+            # The back-off counts from the failure, not from the start of a fetch that may have used up its time.
+            self._failure, self._failed_at = failure, self._clock()
             raise
         max_age = self.max_age_seconds
         if fetched.max_age_seconds is not None:

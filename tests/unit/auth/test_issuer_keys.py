@@ -24,6 +24,7 @@ from chalice_mcp.auth.issuer_keys import (
     fetch_json,
     metadata_urls,
 )
+from tests.support.dripping_issuer import dripping_issuer
 from tests.support.signing_keys import SigningKey
 
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool"
@@ -299,3 +300,45 @@ def test_a_redirect_within_the_same_scheme_is_followed_and_the_max_age_read(redi
 def test_a_redirect_to_another_scheme_or_to_plain_http_elsewhere_is_not_followed(redirecting_server, target):
     with pytest.raises(IssuerKeysUnavailable, match="302"):
         fetch_json(f"{redirecting_server}/jwks?to={urllib.parse.quote(target)}", 5)
+
+
+# A budget of 2 s must end within 1.5 s more: a fetch that reads to the end of the dripped body takes ~11 s.
+BUDGET_SECONDS = 2.0
+SLACK_SECONDS = 1.5
+
+
+@pytest.fixture
+def dripping():
+    with dripping_issuer() as issuer:
+        yield issuer
+
+
+def test_a_fetch_from_an_issuer_that_drips_its_body_ends_by_its_time_limit(dripping):
+    # Before: the limit bounded each socket read, and each dripped byte came well within it.
+    started = time.monotonic()
+    with pytest.raises(IssuerKeysUnavailable, match="no answer within"):
+        fetch_json(dripping.jwks_url, BUDGET_SECONDS)
+    assert time.monotonic() - started < BUDGET_SECONDS + SLACK_SECONDS
+    assert dripping.requested == ["/jwks"]
+
+
+def test_discovery_and_keys_from_a_dripping_issuer_end_by_the_deadline_and_then_fail_fast(dripping):
+    keys = IssuerKeys(dripping.url)
+    started = time.monotonic()
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key("kid", deadline=started + BUDGET_SECONDS)
+    assert time.monotonic() - started < BUDGET_SECONDS + SLACK_SECONDS
+    assert dripping.requested == ["/.well-known/openid-configuration", "/jwks"]
+    # The failure is recorded: the next request is refused at once, without asking the issuer again.
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key("kid", deadline=time.monotonic() + BUDGET_SECONDS)
+    assert dripping.requested == ["/.well-known/openid-configuration", "/jwks"]
+
+
+def test_a_tls_handshake_that_drips_ends_by_the_fetchs_time_limit():
+    with dripping_issuer(tls_handshake=True) as issuer:
+        started = time.monotonic()
+        with pytest.raises(IssuerKeysUnavailable, match="no answer within"):
+            fetch_json(issuer.jwks_url, BUDGET_SECONDS)
+        assert time.monotonic() - started < BUDGET_SECONDS + SLACK_SECONDS
+        assert issuer.requested == ["(TLS handshake)"]
