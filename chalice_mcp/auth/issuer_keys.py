@@ -158,7 +158,8 @@ class IssuerKeys:
         """The key with this id (or the only key, for a token without one), or None when the issuer has none such.
 
         Raises `IssuerKeysUnavailable` when the keys cannot be had now: never fetched, expired past the grace
-        period, or an unknown key id that a refresh could have found. Fetches end by `deadline` (`time.monotonic`).
+        period, or an unknown key id while the issuer cannot be reached (a refresh could have found it). Fetches
+        end by `deadline` (`time.monotonic`).
         """
         with self._lock:
             if self._fetched_at is None:
@@ -175,6 +176,9 @@ class IssuerKeys:
                 # A failure here is the issuer's, not the token's: the caller must hear "retry", not "sign in again".
                 self._refresh(deadline)
                 found = self._find(key_id)
+            if found is None and self._failure is not None:
+                # The last fetch failed: the key may be one the issuer published since, so this is "retry" too.
+                raise self._failure
             return found
 
     def _find(self, key_id: str | None) -> SigningKey | None:

@@ -212,6 +212,34 @@ def test_an_unknown_kid_while_the_issuer_is_down_is_unavailable_not_unknown():
     assert keys.key(known.key_id) is not None
 
 
+def test_an_unknown_kid_while_expired_keys_serve_through_an_outage_is_unavailable_not_unknown():
+    # Before: None (401): keys kept less than a minute expire before the unknown-kid refresh may run again.
+    known, rotated = SigningKey.rsa(), SigningKey.rsa()
+    issuer = FakeIssuer({JWKS_URL: {"keys": [known.public_jwk()]}})
+    clock = Clock()
+    keys = IssuerKeys(ISSUER, JWKS_URL, max_age_seconds=30, fetch=issuer, clock=clock)
+    keys.key(known.key_id)
+    del issuer.documents[JWKS_URL]
+    clock.now += 30
+    assert keys.key(known.key_id) is not None
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key(rotated.key_id)
+    clock.now += FAILED_FETCH_BACKOFF_SECONDS
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key(rotated.key_id)
+    assert len(issuer.fetched) == 3
+
+
+def test_an_unknown_kid_while_the_keys_are_fresh_and_the_issuer_answers_is_unknown():
+    known = SigningKey.rsa()
+    issuer, clock, keys = rotating_issuer(known)
+    keys.key(known.key_id)
+    assert keys.key("made-up-kid") is None
+    clock.now += UNKNOWN_KEY_REFRESH_SECONDS
+    assert keys.key("made-up-kid") is None  # refreshed, and the issuer still does not publish it
+    assert len(issuer.fetched) == 2
+
+
 @pytest.mark.parametrize(
     "jwks_uri",
     ["http://issuer.example/jwks", "ftp://issuer.example/jwks", "file:///etc/passwd", "/relative/jwks", "http://[::1"],
