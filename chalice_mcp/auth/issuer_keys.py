@@ -153,6 +153,8 @@ class IssuerKeys:
         self._expires_at = 0.0
         self._failed_at: float | None = None
         self._failure: IssuerKeysUnavailable | None = None
+        self._failed_fetches = 0
+        self._grace_over_reported = False
 
     def key(self, key_id: str | None, deadline: float | None = None) -> SigningKey | None:
         """The key with this id (or the only key, for a token without one), or None when the issuer has none such.
@@ -167,10 +169,10 @@ class IssuerKeys:
             elif self._clock() >= self._expires_at:
                 try:
                     self._refresh(deadline)
-                except IssuerKeysUnavailable as failure:
+                except IssuerKeysUnavailable:
                     if self._clock() >= self._expires_at + STALE_KEYS_GRACE_SECONDS:
+                        self._report_grace_over()
                         raise
-                    logger.warning("cannot refresh the issuer's keys, serving the expired ones: %s", failure)
             found = self._find(key_id)
             if found is None and self._clock() - (self._fetched_at or 0.0) >= UNKNOWN_KEY_REFRESH_SECONDS:
                 # A failure here is the issuer's, not the token's: the caller must hear "retry", not "sign in again".
@@ -180,6 +182,11 @@ class IssuerKeys:
                 # The last fetch failed: the key may be one the issuer published since, so this is "retry" too.
                 raise self._failure
             return found
+
+    @property
+    def expired(self) -> bool:
+        """Whether the keys are past their max age: served anyway while the issuer cannot be reached (the grace)."""
+        return self._fetched_at is not None and self._clock() >= self._expires_at
 
     def _find(self, key_id: str | None) -> SigningKey | None:
         if key_id is None:
@@ -195,13 +202,48 @@ class IssuerKeys:
             fetched = self._get(self._key_set_url(deadline), deadline)
             self._keys = self._read_key_set(fetched.document)
         except IssuerKeysUnavailable as failure:
+            self._report_failure(failure)
             # The back-off counts from the failure, not from the start of a fetch that may have used up its time.
             self._failure, self._failed_at = failure, self._clock()
+            self._failed_fetches += 1
             raise
+        if self._failed_fetches:
+            logger.info("the issuer's keys are fetched again, after %d failed fetches", self._failed_fetches)
         max_age = self.max_age_seconds
         if fetched.max_age_seconds is not None:
             max_age = min(max_age, max(fetched.max_age_seconds, UNKNOWN_KEY_REFRESH_SECONDS))
         self._fetched_at, self._expires_at, self._failure = now, now + max_age, None
+        self._failed_fetches, self._grace_over_reported = 0, False
+
+    def _report_failure(self, failure: IssuerKeysUnavailable) -> None:
+        # Once per outage: the fetches after it (one per back-off period) and the requests they fail are counted in
+        # the metrics, never logged one by one, since any caller can drive them.
+        if self._failed_fetches:
+            logger.debug("the issuer's keys still cannot be fetched: %s", failure)
+        elif self._fetched_at is not None and self._clock() < self._expires_at + STALE_KEYS_GRACE_SECONDS:
+            logger.warning(
+                "cannot fetch the issuer's keys, so the ones fetched before serve for up to %.0f s past their max "
+                "age; retrying every %.0f s: %s",
+                STALE_KEYS_GRACE_SECONDS,
+                FAILED_FETCH_BACKOFF_SECONDS,
+                failure,
+            )
+        else:
+            self._grace_over_reported = self._fetched_at is not None  # this line says it already
+            logger.warning(
+                "cannot fetch the issuer's keys, so requests with a token get 503; retrying every %.0f s: %s",
+                FAILED_FETCH_BACKOFF_SECONDS,
+                failure,
+            )
+
+    def _report_grace_over(self) -> None:
+        if not self._grace_over_reported:
+            self._grace_over_reported = True
+            logger.warning(
+                "the issuer's keys expired more than %.0f s ago and still cannot be fetched: requests with a token "
+                "get 503 until they are",
+                STALE_KEYS_GRACE_SECONDS,
+            )
 
     def _get(self, url: str, deadline: float | None) -> Fetched:
         timeout = FETCH_TIMEOUT_SECONDS

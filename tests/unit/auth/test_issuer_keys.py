@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import logging
 import re
 import threading
 import time
@@ -238,6 +239,28 @@ def test_an_unknown_kid_while_the_keys_are_fresh_and_the_issuer_answers_is_unkno
     clock.now += UNKNOWN_KEY_REFRESH_SECONDS
     assert keys.key("made-up-kid") is None  # refreshed, and the issuer still does not publish it
     assert len(issuer.fetched) == 2
+
+
+def test_an_outage_logs_its_start_once_and_its_end_once_whatever_the_number_of_requests(caplog):
+    key = SigningKey.rsa()
+    issuer, clock, keys = rotating_issuer(key)
+    keys.key(key.key_id)
+    del issuer.documents[JWKS_URL]
+    clock.now += 3600
+    with caplog.at_level(logging.DEBUG, logger="chalice_mcp.auth.issuer_keys"):
+        for _ in range(100):
+            clock.now += 1
+            assert keys.key(key.key_id) is not None
+        issuer.documents[JWKS_URL] = {"keys": [key.public_jwk()]}
+        clock.now += FAILED_FETCH_BACKOFF_SECONDS
+        assert keys.key(key.key_id) is not None
+    assert len(issuer.fetched) == 12
+    by_level = [(record.levelname, record.getMessage().split(",")[0]) for record in caplog.records]
+    assert [entry for entry in by_level if entry[0] != "DEBUG"] == [
+        ("WARNING", "cannot fetch the issuer's keys"),
+        ("INFO", "the issuer's keys are fetched again"),
+    ]
+    assert not keys.expired
 
 
 @pytest.mark.parametrize(
