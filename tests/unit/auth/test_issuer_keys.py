@@ -27,6 +27,7 @@ from chalice_mcp.auth.issuer_keys import (
 )
 from tests.support.dripping_issuer import dripping_issuer
 from tests.support.signing_keys import SigningKey
+from tests.support.tls_issuer import tls_issuer
 
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool"
 JWKS_URL = ISSUER + "/.well-known/jwks.json"
@@ -393,3 +394,11 @@ def test_a_tls_handshake_that_drips_ends_by_the_fetchs_time_limit():
             fetch_json(issuer.jwks_url, BUDGET_SECONDS)
         assert time.monotonic() - started < BUDGET_SECONDS + SLACK_SECONDS
         assert issuer.requested == ["(TLS handshake)"]
+
+
+def test_a_key_set_over_https_is_fetched_through_a_verified_tls_handshake(tmp_path, monkeypatch):
+    with tls_issuer(tmp_path) as issuer:
+        with pytest.raises(IssuerKeysUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch_json(issuer.jwks_url, BUDGET_SECONDS)
+        monkeypatch.setenv("SSL_CERT_FILE", str(issuer.trusted_by))
+        assert fetch_json(issuer.jwks_url, BUDGET_SECONDS) == Fetched({"keys": []}, 300.0)
