@@ -37,10 +37,17 @@ CLOCK_SKEW_SECONDS = 60
 ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt", "jwt"})
 # Real tokens are a few kilobytes; API Gateway caps all headers together at 10 KB.
 MAX_TOKEN_CHARACTERS = 8192
+# Each kind of unforeseen failure is logged once per container; the metrics count every one. Kinds are exception
+# classes, a set the code fixes, and this caps it anyway.
+MAX_LOGGED_FAILURE_KINDS = 32
 
 
 class InvalidToken(Exception):
     """The token must not be accepted; the message says why without repeating any of the token."""
+
+
+class MalformedToken(InvalidToken):
+    """The token failed a check in a way no check foresaw (a header or claim of an unexpected shape)."""
 
 
 class InsufficientScope(Exception):
@@ -64,6 +71,7 @@ class AccessTokenValidator:
     def __init__(self, rules: TokenRules, keys: IssuerKeys) -> None:
         self.rules = rules
         self.keys = keys
+        self._logged_failure_kinds: set[str] = set()
 
     def validate(self, token: str, audience: str, deadline: float | None = None) -> AccessToken:
         """The token's facts, when it is valid for `audience`. Raises `InvalidToken` or `InsufficientScope`;
@@ -75,9 +83,12 @@ class AccessTokenValidator:
         except Exception as unforeseen:
             # A header or claim of a shape no check foresaw (a list where a string belongs, say) is the token's
             # fault: the caller gets 401 invalid_token, never a 500. The log names the kind of failure, never token
-            # data, and is no ERROR: any client can cause it.
-            logger.warning("an access token failed a check unexpectedly: %s", type(unforeseen).__name__)
-            raise InvalidToken("the access token is malformed") from None
+            # data, and is no ERROR; and it is written once per kind, since any client can repeat it.
+            kind = type(unforeseen).__name__
+            if kind not in self._logged_failure_kinds and len(self._logged_failure_kinds) < MAX_LOGGED_FAILURE_KINDS:
+                self._logged_failure_kinds.add(kind)
+                logger.warning("an access token failed a check unexpectedly: %s (logged once per kind)", kind)
+            raise MalformedToken("the access token is malformed") from None
 
     def _validate(self, token: str, audience: str, deadline: float | None) -> AccessToken:
         if len(token) > MAX_TOKEN_CHARACTERS:

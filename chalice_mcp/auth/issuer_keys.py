@@ -12,6 +12,7 @@ made-up key ids cannot turn the server into a flood of requests to the issuer.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 from jwt import PyJWK
 from jwt.exceptions import InvalidKeyError, PyJWKError
 
+from chalice_mcp.auth.bounded_fetch import FetchTimeLimit, limited_opener
 from chalice_mcp.settings import DEFAULT_JWKS_MAX_AGE_SECONDS, url_problem
 
 logger = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ FAILED_FETCH_BACKOFF_SECONDS = 10.0
 # How long expired keys still serve while the issuer cannot be reached: long enough for a restart or a failover of
 # the issuer, short enough that a retired key does not keep working for long.
 STALE_KEYS_GRACE_SECONDS = 600.0
+# The longest one fetch (connection, redirects, every read) may take, and less when the request has less left.
 FETCH_TIMEOUT_SECONDS = 5.0
 MAX_DOCUMENT_BYTES = 512 * 1024
 
@@ -79,20 +82,24 @@ class _NoSchemeChangingRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-_OPENER = urllib.request.build_opener(_NoSchemeChangingRedirects)
-
-
 def fetch_json(url: str, timeout_seconds: float = FETCH_TIMEOUT_SECONDS) -> Fetched:
-    """GET a JSON document over http(s), with a timeout and a size cap, and the max-age its sender gave it."""
+    """GET a JSON document over http(s), all of it within `timeout_seconds` (connection, redirects, every read),
+    with a size cap, and the max-age its sender gave it."""
     if urlsplit(url).scheme not in ("https", "http"):
         raise IssuerKeysUnavailable(f"{url} is not an http(s) URL")
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - scheme checked
-    try:
-        with _OPENER.open(request, timeout=timeout_seconds) as response:
-            document = response.read(MAX_DOCUMENT_BYTES + 1)
-            max_age = cache_max_age(response.headers)
-    except (OSError, ValueError) as error:
-        raise IssuerKeysUnavailable(f"GET {url} failed: {error}") from None
+    with FetchTimeLimit(timeout_seconds) as time_limit:
+        try:
+            opener = limited_opener(time_limit, _NoSchemeChangingRedirects())
+            with opener.open(request, timeout=timeout_seconds) as response:
+                document = response.read(MAX_DOCUMENT_BYTES + 1)
+                max_age = cache_max_age(response.headers)
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            if not time_limit.passed:
+                raise IssuerKeysUnavailable(f"GET {url} failed: {error}") from None
+    # Checked after a read that succeeded too: a connection shut down mid-body reads as a short, complete one.
+    if time_limit.passed:
+        raise IssuerKeysUnavailable(f"GET {url}: no answer within {timeout_seconds:.3g} s") from None
     if len(document) > MAX_DOCUMENT_BYTES:
         raise IssuerKeysUnavailable(f"GET {url}: the document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
@@ -146,12 +153,15 @@ class IssuerKeys:
         self._expires_at = 0.0
         self._failed_at: float | None = None
         self._failure: IssuerKeysUnavailable | None = None
+        self._failed_fetches = 0
+        self._grace_over_reported = False
 
     def key(self, key_id: str | None, deadline: float | None = None) -> SigningKey | None:
         """The key with this id (or the only key, for a token without one), or None when the issuer has none such.
 
         Raises `IssuerKeysUnavailable` when the keys cannot be had now: never fetched, expired past the grace
-        period, or an unknown key id that a refresh could have found. Fetches end by `deadline` (`time.monotonic`).
+        period, or an unknown key id while the issuer cannot be reached (a refresh could have found it). Fetches
+        end by `deadline` (`time.monotonic`).
         """
         with self._lock:
             if self._fetched_at is None:
@@ -159,16 +169,24 @@ class IssuerKeys:
             elif self._clock() >= self._expires_at:
                 try:
                     self._refresh(deadline)
-                except IssuerKeysUnavailable as failure:
+                except IssuerKeysUnavailable:
                     if self._clock() >= self._expires_at + STALE_KEYS_GRACE_SECONDS:
+                        self._report_grace_over()
                         raise
-                    logger.warning("cannot refresh the issuer's keys, serving the expired ones: %s", failure)
             found = self._find(key_id)
             if found is None and self._clock() - (self._fetched_at or 0.0) >= UNKNOWN_KEY_REFRESH_SECONDS:
                 # A failure here is the issuer's, not the token's: the caller must hear "retry", not "sign in again".
                 self._refresh(deadline)
                 found = self._find(key_id)
+            if found is None and self._failure is not None:
+                # The last fetch failed: the key may be one the issuer published since, so this is "retry" too.
+                raise self._failure
             return found
+
+    @property
+    def expired(self) -> bool:
+        """Whether the keys are past their max age: served anyway while the issuer cannot be reached (the grace)."""
+        return self._fetched_at is not None and self._clock() >= self._expires_at
 
     def _find(self, key_id: str | None) -> SigningKey | None:
         if key_id is None:
@@ -184,12 +202,48 @@ class IssuerKeys:
             fetched = self._get(self._key_set_url(deadline), deadline)
             self._keys = self._read_key_set(fetched.document)
         except IssuerKeysUnavailable as failure:
-            self._failure, self._failed_at = failure, now
+            self._report_failure(failure)
+            # The back-off counts from the failure, not from the start of a fetch that may have used up its time.
+            self._failure, self._failed_at = failure, self._clock()
+            self._failed_fetches += 1
             raise
+        if self._failed_fetches:
+            logger.info("the issuer's keys are fetched again, after %d failed fetches", self._failed_fetches)
         max_age = self.max_age_seconds
         if fetched.max_age_seconds is not None:
             max_age = min(max_age, max(fetched.max_age_seconds, UNKNOWN_KEY_REFRESH_SECONDS))
         self._fetched_at, self._expires_at, self._failure = now, now + max_age, None
+        self._failed_fetches, self._grace_over_reported = 0, False
+
+    def _report_failure(self, failure: IssuerKeysUnavailable) -> None:
+        # Once per outage: the fetches after it (one per back-off period) and the requests they fail are counted in
+        # the metrics, never logged one by one, since any caller can drive them.
+        if self._failed_fetches:
+            logger.debug("the issuer's keys still cannot be fetched: %s", failure)
+        elif self._fetched_at is not None and self._clock() < self._expires_at + STALE_KEYS_GRACE_SECONDS:
+            logger.warning(
+                "cannot fetch the issuer's keys, so the ones fetched before serve for up to %.0f s past their max "
+                "age; retrying every %.0f s: %s",
+                STALE_KEYS_GRACE_SECONDS,
+                FAILED_FETCH_BACKOFF_SECONDS,
+                failure,
+            )
+        else:
+            self._grace_over_reported = self._fetched_at is not None  # this line says it already
+            logger.warning(
+                "cannot fetch the issuer's keys, so requests with a token get 503; retrying every %.0f s: %s",
+                FAILED_FETCH_BACKOFF_SECONDS,
+                failure,
+            )
+
+    def _report_grace_over(self) -> None:
+        if not self._grace_over_reported:
+            self._grace_over_reported = True
+            logger.warning(
+                "the issuer's keys expired more than %.0f s ago and still cannot be fetched: requests with a token "
+                "get 503 until they are",
+                STALE_KEYS_GRACE_SECONDS,
+            )
 
     def _get(self, url: str, deadline: float | None) -> Fetched:
         timeout = FETCH_TIMEOUT_SECONDS

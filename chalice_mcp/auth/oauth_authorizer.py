@@ -3,18 +3,20 @@ client where to get one (MCP authorization spec, RFC 6750 §3, RFC 9728 §5.1)."
 
 from __future__ import annotations
 
-import logging
-
 from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
 
-from chalice_mcp.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
+from chalice_mcp.auth.access_tokens import (
+    AccessTokenValidator,
+    InsufficientScope,
+    InvalidToken,
+    MalformedToken,
+    TokenRules,
+)
 from chalice_mcp.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
 from chalice_mcp.auth.protected_resource import bearer_challenge, invalid_host_reply, public_base_url
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest, jsonrpc_error_reply
-from chalice_mcp.bridge.hooks import AuthDecision
+from chalice_mcp.bridge.hooks import AuthDecision, AuthOutcome
 from chalice_mcp.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 # How long a client should wait before retrying when the issuer's keys cannot be fetched.
 RETRY_AFTER_SECONDS = 10
@@ -48,28 +50,33 @@ class OAuthAuthorizer:
     def authorize(self, request: HttpRequest, deadline: float | None = None) -> AuthDecision:
         base_url = public_base_url(request, self.settings.public_url)
         if base_url is None:
-            return AuthDecision(refusal=invalid_host_reply())
+            return AuthDecision(refusal=invalid_host_reply(), outcome="invalid_host")
         token = bearer_token(request.header("authorization"))
         if token is None:
-            return AuthDecision(refusal=self._unauthorized(base_url, "an access token is required"))
+            refusal = self._unauthorized(base_url, "an access token is required")
+            return AuthDecision(refusal=refusal, outcome="missing_token")
         if token == "":
-            return AuthDecision(refusal=self._unauthorized(base_url, "the Bearer credentials are malformed", True))
+            refusal = self._unauthorized(base_url, "the Bearer credentials are malformed", True)
+            return AuthDecision(refusal=refusal, outcome="invalid_token")
         try:
-            return AuthDecision(access_token=self.validator.validate(token, self.audience, deadline))
+            access_token = self.validator.validate(token, self.audience, deadline)
         except InvalidToken as invalid:
-            return AuthDecision(refusal=self._unauthorized(base_url, str(invalid), True))
+            outcome: AuthOutcome = "malformed_token" if isinstance(invalid, MalformedToken) else "invalid_token"
+            return AuthDecision(refusal=self._unauthorized(base_url, str(invalid), True), outcome=outcome)
         except InsufficientScope as insufficient:
-            return AuthDecision(refusal=self._forbidden(base_url, insufficient))
-        except IssuerKeysUnavailable as unavailable:
-            # The reason names the issuer's URLs, never the token.
-            logger.warning("cannot check access tokens: %s", unavailable)
+            return AuthDecision(refusal=self._forbidden(base_url, insufficient), outcome="insufficient_scope")
+        except IssuerKeysUnavailable:
+            # Not logged per request (any caller can repeat it): the issuer's keys log the outage once, and the
+            # metrics count each refusal.
             refusal = jsonrpc_error_reply(
                 503,
                 INTERNAL_ERROR,
                 "Service Unavailable: the authorization server's keys cannot be fetched",
                 {"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
-            return AuthDecision(refusal=refusal)
+            return AuthDecision(refusal=refusal, outcome="keys_unavailable")
+        # Checked with keys kept past their max age because the issuer cannot be reached: counted, not logged.
+        return AuthDecision(access_token=access_token, outcome="expired_keys" if self.validator.keys.expired else None)
 
     def _unauthorized(self, base_url: str, reason: str, token_sent: bool = False) -> HttpReply:
         challenge = bearer_challenge(

@@ -10,13 +10,27 @@ from mcp.server.auth.provider import AccessToken
 
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 
+# Why an authorizer refused a request, or that it let one in on keys past their max age, in a word the metrics count
+# by: a fixed set, so no caller can add a dimension value.
+AuthOutcome = Literal[
+    "missing_token",
+    "invalid_token",
+    "malformed_token",
+    "insufficient_scope",
+    "keys_unavailable",
+    "invalid_host",
+    "expired_keys",
+]
+
 
 @dataclass(frozen=True)
 class AuthDecision:
-    """Either a refusal to send as it is (401/403), or leave to pass with the caller's validated token, if any."""
+    """Either a refusal to send as it is (401/403/503), or leave to pass with the caller's validated token, if any;
+    `outcome` says why, for the metrics (None: let in as usual)."""
 
     access_token: AccessToken | None = None
     refusal: HttpReply | None = None
+    outcome: AuthOutcome | None = None
 
 
 class Authorizer(Protocol):
@@ -44,6 +58,7 @@ class HandledRequest:
     answered_by: AnsweredBy
     duration_ms: float
     access_token: AccessToken | None = None
+    auth_outcome: AuthOutcome | None = None
 
 
 class Observer(Protocol):

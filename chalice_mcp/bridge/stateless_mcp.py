@@ -32,7 +32,7 @@ from chalice_mcp.bridge.exchange import (
     HttpRequest,
     jsonrpc_error_reply,
 )
-from chalice_mcp.bridge.hooks import AllowEveryone, AnsweredBy, Authorizer, HandledRequest, Observer
+from chalice_mcp.bridge.hooks import AllowEveryone, AnsweredBy, AuthDecision, Authorizer, HandledRequest, Observer
 
 logger = logging.getLogger(__name__)
 
@@ -127,12 +127,15 @@ class StatelessMCPBridge:
     def handle(self, request: HttpRequest) -> HttpReply:
         """Answer one request to the MCP endpoint, whatever its method, and let the observer see it."""
         started = time.perf_counter()
-        reply, answered_by, access_token = self._answer(request)
+        reply, answered_by, decision = self._answer(request)
         reply = self.edge.with_cors(request, reply)
         if self.observer is not None:
             duration_ms = (time.perf_counter() - started) * 1000
+            handled = HandledRequest(
+                request, reply, answered_by, duration_ms, decision.access_token, auth_outcome=decision.outcome
+            )
             try:
-                self.observer.observe(HandledRequest(request, reply, answered_by, duration_ms, access_token))
+                self.observer.observe(handled)
             except Exception:
                 # Observability must never cost the caller its answer.
                 logger.exception("the request observer failed")
@@ -145,22 +148,22 @@ class StatelessMCPBridge:
             self.before_sdk(request)
         return self._answer_post(request, None, time.monotonic() + self.request_timeout_seconds)
 
-    def _answer(self, request: HttpRequest) -> tuple[HttpReply, AnsweredBy, AccessToken | None]:
+    def _answer(self, request: HttpRequest) -> tuple[HttpReply, AnsweredBy, AuthDecision]:
         if request.method == "OPTIONS":
-            return self.edge.preflight(request), "edge", None
+            return self.edge.preflight(request), "edge", AuthDecision()
         if request.method != "POST":
-            return self.edge.method_not_allowed(request), "edge", None
+            return self.edge.method_not_allowed(request), "edge", AuthDecision()
         refusal = self.edge.refuse_post(request)
         if refusal is not None:
-            return refusal, "edge", None
+            return refusal, "edge", AuthDecision()
         # One deadline for authorization (which may fetch the issuer's keys) and the SDK's answer together.
         deadline = time.monotonic() + self.request_timeout_seconds
         decision = self.authorizer.authorize(request, deadline)
         if decision.refusal is not None:
-            return decision.refusal, "auth", None
+            return decision.refusal, "auth", decision
         if self.before_sdk is not None:
             self.before_sdk(request)
-        return self._answer_post(request, decision.access_token, deadline), "sdk", decision.access_token
+        return self._answer_post(request, decision.access_token, deadline), "sdk", decision
 
     def _answer_post(self, request: HttpRequest, access_token: AccessToken | None, deadline: float) -> HttpReply:
         admits_json, admits_sse = accepts(request.header("accept"))

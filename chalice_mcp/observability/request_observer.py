@@ -12,15 +12,18 @@ import logging
 import secrets
 import sys
 from collections.abc import Container
-from typing import IO
+from typing import IO, get_args
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
-from chalice_mcp.bridge.hooks import HandledRequest
+from chalice_mcp.bridge.hooks import AuthOutcome, HandledRequest
 from chalice_mcp.observability.request_facts import facts_of, hashed_subject, tenant_of
 
 UNKNOWN_TOOL = "(unknown)"
+# The reasons `AuthRefusals` is counted by: the authorizer's fixed words, and this one for any other authorizer's.
+AUTH_OUTCOMES = frozenset(get_args(AuthOutcome))
+UNKNOWN_REASON = "other"
 
 # The SDK logs a failed tool call's message at INFO, and that message may quote an argument value.
 LIBRARY_LOG_LEVEL = logging.WARNING
@@ -30,6 +33,13 @@ def configure_library_logging() -> None:
     """Keep the SDK's and Chalice's own loggers at WARNING, whatever MCP_LOG_LEVEL says about ours."""
     for name in ("mcp", "mcp_types", "chalice", "httpx", "httpx2"):
         logging.getLogger(name).setLevel(LIBRARY_LOG_LEVEL)
+
+
+def known_auth_outcome(outcome: str | None) -> str | None:
+    """The authorizer's word for a request, or `other` for a word outside the fixed set (another authorizer's)."""
+    if outcome is None:
+        return None
+    return outcome if outcome in AUTH_OUTCOMES else UNKNOWN_REASON
 
 
 class RequestObserver:
@@ -70,6 +80,7 @@ class RequestObserver:
         tenant = tenant_of(handled)
         token = handled.access_token
         claims = (token.claims or {}) if token is not None else {}
+        auth_outcome = known_auth_outcome(handled.auth_outcome)
         fields = {
             "request_id": handled.request.request_id,
             "lambda_request_id": handled.request.invocation_id,
@@ -87,16 +98,16 @@ class RequestObserver:
                 hashed_subject(self._subject_hash_key, claims.get("iss"), token.subject) if token is not None else None
             ),
             "tenant": tenant,
+            "auth_outcome": auth_outcome,
         }
         self.logger.info("mcp request", extra={k: v for k, v in fields.items() if v is not None})
         self._emit_metrics(facts.method, facts.target, facts.outcome, handled.duration_ms, tenant)
+        self._emit_auth_metrics(facts.outcome, auth_outcome)
 
     def _emit_metrics(
         self, method: str | None, target: str | None, outcome: str, duration_ms: float, tenant: str | None
     ) -> None:
-        if outcome == "auth_refused":
-            self._flush({}, [("AuthRefusals", MetricUnit.Count, 1)])
-        elif method == "tools/call":
+        if method == "tools/call" and outcome != "auth_refused":
             # Only catalogued names become a dimension: a client inventing names must not inflate metric cardinality.
             tool = target if target is not None and target in self.known_tools else UNKNOWN_TOOL
             failed = 0 if outcome == "ok" else 1
@@ -111,6 +122,14 @@ class RequestObserver:
             if self.metrics_by_tenant and tenant is not None:
                 # A blob of its own: the per-tool metrics keep their dimension set, so alarms on them still hold.
                 self._flush({"tool": tool, "tenant": tenant}, [("ToolInvocations", MetricUnit.Count, 1)])
+
+    def _emit_auth_metrics(self, outcome: str, auth_outcome: str | None) -> None:
+        if outcome == "auth_refused":
+            self._flush({}, [("AuthRefusals", MetricUnit.Count, 1)])
+            # A blob of its own, like the tenant's: `AuthRefusals` by service alone keeps its dimension set.
+            self._flush({"reason": auth_outcome or UNKNOWN_REASON}, [("AuthRefusals", MetricUnit.Count, 1)])
+        elif auth_outcome == "expired_keys":
+            self._flush({}, [("ExpiredKeysServed", MetricUnit.Count, 1)])
 
     def _flush(self, dimensions: dict[str, str], values: list[tuple[str, MetricUnit, float]]) -> None:
         metrics = EphemeralMetrics(namespace=self.metrics_namespace, service=self.service_name)

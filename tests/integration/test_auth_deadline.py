@@ -15,8 +15,10 @@ from chalice_mcp.auth.oauth_authorizer import OAuthAuthorizer
 from chalice_mcp.bridge import HttpRequest, StatelessMCPBridge
 from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
 from chalice_mcp.bridge.hooks import AuthDecision
+from chalicelib.service import build_service
+from tests.support.dripping_issuer import dripping_issuer
 from tests.support.jsonrpc import encode, request_body
-from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, oauth_settings
+from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_settings
 from tests.support.signing_keys import claims_for
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}
@@ -98,3 +100,29 @@ def test_fetching_the_issuers_keys_gets_no_more_than_the_requests_budget():
     assert reply.status == 200
     (timeout,) = timeouts
     assert 0 < timeout <= TIMEOUT_SECONDS
+
+
+def test_an_issuer_that_drips_its_keys_gets_the_503_out_by_the_requests_deadline_and_then_at_once():
+    # Before: each dripped byte came within urllib's per-read timeout, and a 2 s budget ended after ~11 s.
+    budget_seconds = 2.0
+    with dripping_issuer() as issuer:
+        settings = oauth_settings(
+            MCP_OAUTH_ISSUER=issuer.url, MCP_OAUTH_JWKS_URL="", MCP_REQUEST_TIMEOUT_SECONDS=str(budget_seconds)
+        )
+        service = build_service(settings)  # the authorizer the settings name, fetching over real sockets
+        token = ISSUER_KEY.sign(claims_for(issuer.url, AUDIENCE, scope=REQUIRED_SCOPE))
+        replies, durations = [], []
+        for _ in range(2):
+            started = time.monotonic()
+            replies.append(call_echo(service.bridge, {"authorization": f"Bearer {token}"}))
+            durations.append(time.monotonic() - started)
+        requested = list(issuer.requested)
+    for reply in replies:
+        assert reply.status == 503
+        assert reply.headers["Retry-After"] == "10"
+        assert "keys cannot be fetched" in json.loads(reply.body)["error"]["message"]
+    # Bounded by the deadline (with slack no machine needs), not by how long the issuer takes.
+    assert durations[0] < budget_seconds + 1.5
+    # The failure was recorded before the deadline: the second request does not ask the issuer again.
+    assert requested == ["/.well-known/openid-configuration", "/jwks"]
+    assert durations[1] < budget_seconds

@@ -25,8 +25,9 @@ from tests.support.oauth_service import (
     REQUIRED_SCOPE,
     oauth_authorizer,
     oauth_settings,
+    switchable_authorizer,
 )
-from tests.support.signing_keys import claims_for
+from tests.support.signing_keys import SigningKey, claims_for
 
 HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}
 METADATA_URL = "https://fitness.example/api/.well-known/oauth-protected-resource/mcp"
@@ -88,6 +89,30 @@ def test_an_unreachable_issuer_is_503_with_retry_after_not_401(oauth_service, mo
     assert reply.status == 503
     assert reply.headers["Retry-After"] == "10"
     assert "keys cannot be fetched" in json.loads(reply.body)["error"]["message"]
+
+
+def test_a_new_kid_is_401_while_the_keys_are_fresh_and_503_while_expired_keys_serve_through_an_outage(
+    oauth_service, monkeypatch
+):
+    # Before: the second case was 401 invalid_token too, and the client threw away a token it could have retried.
+    # Keys kept 30 s expire before the once-a-minute refresh for an unknown kid comes round again.
+    authorizer, issuer, clock = switchable_authorizer(oauth_settings(MCP_OAUTH_JWKS_MAX_AGE_SECONDS="30"))
+    monkeypatch.setattr(oauth_service.bridge, "authorizer", authorizer)
+    unknown = SigningKey.rsa()
+    new_kid_token = unknown.sign(claims_for(ISSUER, AUDIENCE, scope=REQUIRED_SCOPE))
+
+    assert call(oauth_service, initialize_body(), f"Bearer {good_token()}").status == 200
+    fresh = call(oauth_service, initialize_body(), f"Bearer {new_kid_token}")
+    assert fresh.status == 401
+    assert "a key the issuer does not publish" in fresh.headers["WWW-Authenticate"]
+
+    issuer.down = True
+    clock.now += 30
+    assert call(oauth_service, initialize_body(), f"Bearer {good_token()}").status == 200  # the expired keys serve
+    stale = call(oauth_service, initialize_body(), f"Bearer {new_kid_token}")
+    assert stale.status == 503
+    assert stale.headers["Retry-After"] == "10"
+    assert "WWW-Authenticate" not in stale.headers
 
 
 def test_the_protected_resource_metadata_is_served_at_both_paths(oauth_service):

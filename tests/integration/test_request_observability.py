@@ -79,8 +79,13 @@ def test_auth_refusal_is_logged_and_counted():
     assert reply.status == 401
     (line,) = refusing.log_lines()
     assert line["outcome"] == "auth_refused" and line["status"] == 401
-    (blob,) = refusing.metric_blobs()
-    assert blob["AuthRefusals"] == [1.0]
+    by_service, by_reason = refusing.metric_blobs()
+    assert by_service["AuthRefusals"] == [1.0]
+    assert by_service["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]
+    # An authorizer that names no reason (this one) is counted as `other`.
+    assert by_reason["AuthRefusals"] == [1.0] and by_reason["reason"] == "other"
+    (dimension_set,) = by_reason["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+    assert set(dimension_set) == {"service", "reason"}
 
 
 def test_client_name_and_version_come_from_initialize_and_from_the_modern_envelope(service):

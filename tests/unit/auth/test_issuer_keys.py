@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import logging
 import re
 import threading
 import time
@@ -24,7 +25,9 @@ from chalice_mcp.auth.issuer_keys import (
     fetch_json,
     metadata_urls,
 )
+from tests.support.dripping_issuer import dripping_issuer
 from tests.support.signing_keys import SigningKey
+from tests.support.tls_issuer import tls_issuer
 
 ISSUER = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool"
 JWKS_URL = ISSUER + "/.well-known/jwks.json"
@@ -211,6 +214,56 @@ def test_an_unknown_kid_while_the_issuer_is_down_is_unavailable_not_unknown():
     assert keys.key(known.key_id) is not None
 
 
+def test_an_unknown_kid_while_expired_keys_serve_through_an_outage_is_unavailable_not_unknown():
+    # Before: None (401): keys kept less than a minute expire before the unknown-kid refresh may run again.
+    known, rotated = SigningKey.rsa(), SigningKey.rsa()
+    issuer = FakeIssuer({JWKS_URL: {"keys": [known.public_jwk()]}})
+    clock = Clock()
+    keys = IssuerKeys(ISSUER, JWKS_URL, max_age_seconds=30, fetch=issuer, clock=clock)
+    keys.key(known.key_id)
+    del issuer.documents[JWKS_URL]
+    clock.now += 30
+    assert keys.key(known.key_id) is not None
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key(rotated.key_id)
+    clock.now += FAILED_FETCH_BACKOFF_SECONDS
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key(rotated.key_id)
+    assert len(issuer.fetched) == 3
+
+
+def test_an_unknown_kid_while_the_keys_are_fresh_and_the_issuer_answers_is_unknown():
+    known = SigningKey.rsa()
+    issuer, clock, keys = rotating_issuer(known)
+    keys.key(known.key_id)
+    assert keys.key("made-up-kid") is None
+    clock.now += UNKNOWN_KEY_REFRESH_SECONDS
+    assert keys.key("made-up-kid") is None  # refreshed, and the issuer still does not publish it
+    assert len(issuer.fetched) == 2
+
+
+def test_an_outage_logs_its_start_once_and_its_end_once_whatever_the_number_of_requests(caplog):
+    key = SigningKey.rsa()
+    issuer, clock, keys = rotating_issuer(key)
+    keys.key(key.key_id)
+    del issuer.documents[JWKS_URL]
+    clock.now += 3600
+    with caplog.at_level(logging.DEBUG, logger="chalice_mcp.auth.issuer_keys"):
+        for _ in range(100):
+            clock.now += 1
+            assert keys.key(key.key_id) is not None
+        issuer.documents[JWKS_URL] = {"keys": [key.public_jwk()]}
+        clock.now += FAILED_FETCH_BACKOFF_SECONDS
+        assert keys.key(key.key_id) is not None
+    assert len(issuer.fetched) == 12
+    by_level = [(record.levelname, record.getMessage().split(",")[0]) for record in caplog.records]
+    assert [entry for entry in by_level if entry[0] != "DEBUG"] == [
+        ("WARNING", "cannot fetch the issuer's keys"),
+        ("INFO", "the issuer's keys are fetched again"),
+    ]
+    assert not keys.expired
+
+
 @pytest.mark.parametrize(
     "jwks_uri",
     ["http://issuer.example/jwks", "ftp://issuer.example/jwks", "file:///etc/passwd", "/relative/jwks", "http://[::1"],
@@ -299,3 +352,53 @@ def test_a_redirect_within_the_same_scheme_is_followed_and_the_max_age_read(redi
 def test_a_redirect_to_another_scheme_or_to_plain_http_elsewhere_is_not_followed(redirecting_server, target):
     with pytest.raises(IssuerKeysUnavailable, match="302"):
         fetch_json(f"{redirecting_server}/jwks?to={urllib.parse.quote(target)}", 5)
+
+
+# A budget of 2 s must end within 1.5 s more: a fetch that reads to the end of the dripped body takes ~11 s.
+BUDGET_SECONDS = 2.0
+SLACK_SECONDS = 1.5
+
+
+@pytest.fixture
+def dripping():
+    with dripping_issuer() as issuer:
+        yield issuer
+
+
+def test_a_fetch_from_an_issuer_that_drips_its_body_ends_by_its_time_limit(dripping):
+    # Before: the limit bounded each socket read, and each dripped byte came well within it.
+    started = time.monotonic()
+    with pytest.raises(IssuerKeysUnavailable, match="no answer within"):
+        fetch_json(dripping.jwks_url, BUDGET_SECONDS)
+    assert time.monotonic() - started < BUDGET_SECONDS + SLACK_SECONDS
+    assert dripping.requested == ["/jwks"]
+
+
+def test_discovery_and_keys_from_a_dripping_issuer_end_by_the_deadline_and_then_fail_fast(dripping):
+    keys = IssuerKeys(dripping.url)
+    started = time.monotonic()
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key("kid", deadline=started + BUDGET_SECONDS)
+    assert time.monotonic() - started < BUDGET_SECONDS + SLACK_SECONDS
+    assert dripping.requested == ["/.well-known/openid-configuration", "/jwks"]
+    # The failure is recorded: the next request is refused at once, without asking the issuer again.
+    with pytest.raises(IssuerKeysUnavailable):
+        keys.key("kid", deadline=time.monotonic() + BUDGET_SECONDS)
+    assert dripping.requested == ["/.well-known/openid-configuration", "/jwks"]
+
+
+def test_a_tls_handshake_that_drips_ends_by_the_fetchs_time_limit():
+    with dripping_issuer(tls_handshake=True) as issuer:
+        started = time.monotonic()
+        with pytest.raises(IssuerKeysUnavailable, match="no answer within"):
+            fetch_json(issuer.jwks_url, BUDGET_SECONDS)
+        assert time.monotonic() - started < BUDGET_SECONDS + SLACK_SECONDS
+        assert issuer.requested == ["(TLS handshake)"]
+
+
+def test_a_key_set_over_https_is_fetched_through_a_verified_tls_handshake(tmp_path, monkeypatch):
+    with tls_issuer(tmp_path) as issuer:
+        with pytest.raises(IssuerKeysUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch_json(issuer.jwks_url, BUDGET_SECONDS)
+        monkeypatch.setenv("SSL_CERT_FILE", str(issuer.trusted_by))
+        assert fetch_json(issuer.jwks_url, BUDGET_SECONDS) == Fetched({"keys": []}, 300.0)
