@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from mcp_types import INVALID_REQUEST
 
+from chalice_mcp.bridge.content_negotiation import quality
 from chalice_mcp.bridge.exchange import JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, HttpReply, HttpRequest, jsonrpc_error_reply
 
 ALLOWED_METHODS = "POST"
@@ -62,13 +63,11 @@ def media_types(header_value: str | None) -> list[str]:
 
 
 def accepts(accept_header: str | None) -> tuple[bool, bool]:
-    """Whether an Accept header admits JSON and whether it admits SSE; no header at all admits anything."""
-    types = media_types(accept_header) if accept_header is not None else ["*/*"]
-    wildcard = "*/*" in types
-    return (
-        wildcard or JSON_CONTENT_TYPE in types or "application/*" in types,
-        wildcard or SSE_CONTENT_TYPE in types or "text/*" in types,
-    )
+    """Whether an Accept header admits JSON and whether it admits SSE: a weight above 0 for the most specific range
+    that matches (`q=0` is "not acceptable", RFC 9110 §12.4.2); no header at all admits anything."""
+    if accept_header is None:
+        return True, True
+    return quality(accept_header, JSON_CONTENT_TYPE) > 0, quality(accept_header, SSE_CONTENT_TYPE) > 0
 
 
 class EdgeRules:

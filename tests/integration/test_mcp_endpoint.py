@@ -123,6 +123,20 @@ def test_client_accepting_only_sse_gets_the_same_answer_as_one_sse_message_event
     assert json.loads(data_lines[0]) == json_answer
 
 
+def test_json_refused_with_q_0_gets_the_answer_as_an_sse_event(http):
+    accept = "application/json;q=0, text/event-stream"
+    response = post(http, request_body("tools/list"), {**handshake_headers(), "Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/event-stream"
+    assert response.body.startswith(b"event: message\n")
+
+
+def test_accept_whose_only_types_have_q_0_gets_406(http):
+    accept = "application/json;q=0, text/event-stream;q=0"
+    response = post(http, request_body("tools/list"), {**handshake_headers(), "Accept": accept})
+    assert response.status_code == 406
+
+
 def test_accept_that_admits_neither_json_nor_sse_gets_406(http):
     response = post(http, request_body("tools/list"), {**handshake_headers(), "Accept": "text/html"})
     assert response.status_code == 406
