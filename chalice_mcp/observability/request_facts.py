@@ -43,7 +43,11 @@ def identifier(value: Any) -> str | None:
 
 
 def facts_of(handled: HandledRequest) -> RequestFacts:
-    body = _json_object(handled.request.body) if handled.request.method == "POST" else {}
+    if handled.message is not None:
+        body = dict(handled.message)
+    else:
+        # Refused before the edge decoded it (or not a POST): what it names may still say what was refused.
+        body = _json_object(handled.request.body) if handled.request.method == "POST" else {}
     params: dict[str, Any] = body["params"] if isinstance(body.get("params"), dict) else {}
     meta: dict[str, Any] = params["_meta"] if isinstance(params.get("_meta"), dict) else {}
     method = identifier(body.get("method"))
