@@ -21,7 +21,7 @@ import io
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Container
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from chalice_mcp.bridge import StatelessMCPBridge
 from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_from_chalice
 from chalice_mcp.endpoint import MCPEndpoint, build_bridge
 from chalice_mcp.observability import RequestObserver
+from chalice_mcp.registered_names import RegisteredNames
 from chalice_mcp.settings import Settings
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.catalogue import register_catalogue
@@ -112,10 +113,10 @@ def shipped_app() -> tuple[Chalice, MCPEndpoint]:
     return app, blueprint.endpoint
 
 
-def per_request_app(server: Any, known_tools: Container[str]) -> Chalice:
+def per_request_app(server: Any, catalogue: RegisteredNames) -> Chalice:
     """The same bridge, observer and settings, serving `server`."""
     observer = RequestObserver(
-        known_tools=known_tools,
+        catalogue=catalogue,
         log_stream=io.StringIO(),
         metrics_stream=io.StringIO(),
         service_name=f"bench-{id(server)}",
@@ -147,8 +148,10 @@ def main(rounds: int = 2000) -> None:
         "built per request": lambda: per_request(event, context),
         "built per request + event loop": lambda: per_request_and_loop(event, context),
     }
-    per_request = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=False), service.tool_names)
-    per_request_and_loop = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=True), service.tool_names)
+    per_request = per_request_app(SessionManagerPerRequest(new_event_loop_each_time=False), service.registered_names)
+    per_request_and_loop = per_request_app(
+        SessionManagerPerRequest(new_event_loop_each_time=True), service.registered_names
+    )
     for name, answer in variants.items():
         reply = answer()
         assert reply["statusCode"] == 200 and '"isError":false' in reply["body"], (name, reply)

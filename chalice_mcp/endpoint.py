@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import json
-import threading
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -26,6 +25,7 @@ from chalice_mcp.bridge.stateless_mcp import StreamableHTTPServer
 from chalice_mcp.card import server_card
 from chalice_mcp.lazy_catalogue import LazyCatalogue
 from chalice_mcp.observability import RequestObserver, configure_library_logging
+from chalice_mcp.registered_names import RegisteredNames
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
 from chalice_mcp.snapstart import refresh_after_restore, register_runtime_hooks
 
@@ -38,35 +38,6 @@ INITS_AHEAD_OF_REQUESTS = frozenset({SNAPSTART_INIT, "provisioned-concurrency"})
 DEFAULT_METRICS_NAMESPACE = "MCP"
 
 
-class RegisteredToolNames:
-    """The names of the tools registered on a server, read once they are all there: the tool dimension of the
-    metrics takes only these, so a client inventing names cannot inflate metric cardinality."""
-
-    def __init__(self, server: MCPServer, event_loop: ContainerEventLoop, catalogue: LazyCatalogue | None) -> None:
-        self._server = server
-        self._event_loop = event_loop
-        self._catalogue = catalogue
-        self._lock = threading.Lock()
-        self._names: tuple[str, ...] | None = None
-
-    def names(self) -> tuple[str, ...]:
-        """Every tool name, in the order the server lists them; registers a lazy catalogue first."""
-        if self._names is None:
-            if self._catalogue is not None:
-                self._catalogue.ensure_registered()
-            with self._lock:
-                if self._names is None:
-                    tools = self._event_loop.run(self._server.list_tools())
-                    self._names = tuple(tool.name for tool in tools)
-        return self._names
-
-    def __contains__(self, name: object) -> bool:
-        # Before a lazy catalogue is registered no tool has been called, so nothing is worth listing yet.
-        if self._names is None and self._catalogue is not None and not self._catalogue.registered:
-            return False
-        return name in self.names()
-
-
 class MCPEndpoint:
     """What the routes serve: the wired parts, and the documents (card, page, OAuth metadata) built from them."""
 
@@ -75,7 +46,7 @@ class MCPEndpoint:
         settings: Settings,
         server: MCPServer,
         bridge: StatelessMCPBridge,
-        tool_names: RegisteredToolNames,
+        registered_names: RegisteredNames,
         catalogue: LazyCatalogue | None = None,
         endpoint_path: str = ENDPOINT_PATH,
         page: Page | None = None,
@@ -84,7 +55,7 @@ class MCPEndpoint:
         self.settings = settings
         self.server = server
         self.bridge = bridge
-        self.tool_names = tool_names
+        self.registered_names = registered_names
         self.catalogue = catalogue
         self.endpoint_path = endpoint_path
         self.page = page
@@ -99,7 +70,9 @@ class MCPEndpoint:
     def card(self) -> dict[str, Any]:
         """The server card for `GET /`, built on first use (which registers a lazy catalogue)."""
         if self._card is None:
-            self._card = server_card(self.server, self.tool_names.names(), self.settings.auth_mode, self.endpoint_path)
+            self._card = server_card(
+                self.server, self.registered_names.tool_names(), self.settings.auth_mode, self.endpoint_path
+            )
         return self._card
 
     def front_page(self, request: HttpRequest) -> HttpReply:
@@ -178,12 +151,12 @@ def build_endpoint(
     configure_library_logging()
     event_loop = ContainerEventLoop()
     catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
-    tool_names = RegisteredToolNames(server, event_loop, catalogue)
+    registered_names = RegisteredNames(server, event_loop, catalogue)
     observer = RequestObserver(
         log_level=settings.log_level,
         metrics_namespace=settings.metrics_namespace or metrics_namespace,
         metrics_by_tenant=settings.metrics_by_tenant,
-        known_tools=tool_names,
+        catalogue=registered_names,
         log_stream=log_stream,
         metrics_stream=metrics_stream,
         service_name=service_name or server.name,
@@ -199,7 +172,7 @@ def build_endpoint(
         event_loop=event_loop,
     )
     atexit.register(bridge.close)
-    endpoint = MCPEndpoint(settings, server, bridge, tool_names, catalogue, endpoint_path, page, before_snapshot)
+    endpoint = MCPEndpoint(settings, server, bridge, registered_names, catalogue, endpoint_path, page, before_snapshot)
     if settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
         endpoint.prepare()
     if settings.lambda_initialization_type == SNAPSTART_INIT:

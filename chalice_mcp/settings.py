@@ -38,6 +38,12 @@ DEFAULT_JWKS_MAX_AGE_SECONDS = 3600.0
 # RFC 2104 §3: an HMAC key shorter than the hash's output (32 bytes for SHA-256) weakens it.
 MIN_SUBJECT_HASH_KEY_CHARACTERS = 32
 
+# Scopes any token of an OIDC issuer (or a Cognito user pool) may carry, whatever resource it was issued for: they
+# say who signed in, not which server the token is for (OpenID Connect Core §5.4, §11; Cognito's own scope).
+SIGN_IN_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access"}) | {
+    "aws.cognito.signin.user.admin"
+}
+
 # The stages in `.chalice/config.json` ship values like `REPLACE-REGION` that a deployment must fill in.
 PLACEHOLDER_MARK = "REPLACE-"
 
@@ -83,7 +89,10 @@ class Settings(BaseModel):
     oauth_client_ids: tuple[str, ...] = Field(
         default=(), description="Cognito app clients whose access tokens (`client_id`, no `aud`) are accepted."
     )
-    oauth_scopes: tuple[str, ...] = Field(default=(), description="Scopes every request's token must carry.")
+    oauth_scopes: tuple[str, ...] = Field(
+        default=(),
+        description="Scopes every request's token must carry; with client ids, one of this server's resource server.",
+    )
     public_url: str | None = Field(default=None, description="The public base URL; else derived from the request.")
     api_key_required: bool = Field(default=False, description="API Gateway checks `x-api-key` on /mcp.")
     cache_ttl_seconds: int = Field(
@@ -138,6 +147,14 @@ class Settings(BaseModel):
         # this machine is a test or `chalice local`, where a random key per process will do.
         if self.subject_hash_key is None and urlsplit(self.oauth_issuer).hostname not in LOOPBACK_HOSTS:
             raise ValueError("MCP_AUTH=oauth needs MCP_SUBJECT_HASH_KEY: a random secret of this deployment")
+        # Tokens without `aud` (Cognito's) name no resource: a token of the same app client for any other resource
+        # server of the pool would pass. Only a scope of this server's resource server ties one to this server.
+        if self.oauth_client_ids and not set(self.oauth_scopes) - SIGN_IN_SCOPES:
+            raise ValueError(
+                "MCP_OAUTH_CLIENT_IDS needs MCP_OAUTH_SCOPES: a scope of this server's resource server "
+                "(Cognito: <identifier>/<scope name>), since tokens without an audience are tied to this server "
+                "only by it; sign-in scopes such as openid do not count"
+            )
         return self
 
     @property

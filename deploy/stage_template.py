@@ -7,6 +7,10 @@
 - The function's role may write only to the function's own log group (`ApiHandlerLogGroup` in
   deploy/merge-template.json), not to every log group of the account as Chalice's generated policy allows
   (`arn:*:logs:*:*:*`); X-Ray's two actions are kept for a stage with `xray: true`.
+- API Gateway's own refusals (DEFAULT_4XX, DEFAULT_5XX: a missing or unknown API key's 403, a throttled 429, a 504
+  when the function is too slow) never reach the function, so they would carry no CORS headers and a browser page on
+  an allowed origin would see "Failed to fetch" instead of the status. Their gateway responses carry the headers the
+  function's own replies carry, for the stage's MCP_ALLOWED_ORIGINS (stage over top level, as Chalice combines them).
 
 Usage: python deploy/stage_template.py STAGE OUTPUT [CONFIG]
   CONFIG defaults to .chalice/config.json. Standard library only: runs under any Python 3.
@@ -25,6 +29,32 @@ USAGE = "usage: python deploy/stage_template.py STAGE OUTPUT [CONFIG]"
 # take. 50/s keeps a handful of warm containers busy; a stage sets its own under `api_gateway_throttling`.
 DEFAULT_RATE_LIMIT = 50
 DEFAULT_BURST_LIMIT = 100
+
+# Copies of the function's own values (chalice_mcp.bridge.edge, chalice_mcp.settings), which this script cannot
+# import: it runs under any Python 3 without the app's packages. tests/deploy/test_stage_template.py keeps them equal.
+CORS_ALLOWED_HEADERS = (
+    "Content-Type",
+    "Accept",
+    "Authorization",
+    "Mcp-Protocol-Version",
+    "Mcp-Method",
+    "Mcp-Name",
+    "Mcp-Session-Id",
+    "Last-Event-ID",
+)
+API_KEY_HEADER = "X-Api-Key"
+CORS_EXPOSED_HEADERS = ("WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Version")
+DEFAULT_ALLOWED_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
+# What the settings (pydantic) read as true in MCP_API_KEY_REQUIRED, lower case; the Makefile tests the same set.
+TRUE_VALUES = frozenset({"1", "on", "t", "true", "y", "yes"})
+
+# A gateway response has one fixed value per header: it cannot echo the request's Origin only when the allow-list
+# holds it. With one exact origin the stage names it; with several, a port pattern or `*`, it says `*`. That lets any
+# origin read API Gateway's own fixed error texts ("Forbidden", "Too Many Requests"), which hold no data; the
+# function's replies still name only allowed origins, and a disallowed origin never gets past the preflight, which
+# the function answers.
+ALLOW_ANY_ORIGIN = "*"
+GATEWAY_RESPONSE_TYPES = ("DEFAULT_4XX", "DEFAULT_5XX")
 
 # Chalice's own statement for X-Ray (chalice/constants.py XRAY_POLICY), kept when the stage turns tracing on.
 XRAY_STATEMENT = {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"}
@@ -46,7 +76,27 @@ def stage_settings(config: dict[str, Any], stage: str) -> dict[str, Any]:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise ValueError(f"api_gateway_throttling.{name} of stage {stage!r} must be a positive number")
     xray = bool(stage_config.get("xray", config.get("xray", False)))
-    return {"rate_limit": throttling["rate_limit"], "burst_limit": int(throttling["burst_limit"]), "xray": xray}
+    environment = {**config.get("environment_variables", {}), **stage_config.get("environment_variables", {})}
+    origins = tuple(o.strip() for o in environment.get("MCP_ALLOWED_ORIGINS", "").split(",") if o.strip())
+    return {
+        "rate_limit": throttling["rate_limit"],
+        "burst_limit": int(throttling["burst_limit"]),
+        "xray": xray,
+        "allowed_origins": origins or DEFAULT_ALLOWED_ORIGINS,
+        "api_key_required": str(environment.get("MCP_API_KEY_REQUIRED", "")).strip().lower() in TRUE_VALUES,
+    }
+
+
+def gateway_cors_headers(allowed_origins: tuple[str, ...], api_key_required: bool) -> dict[str, str]:
+    """The CORS headers of API Gateway's own replies, as static values (in single quotes, API Gateway's syntax)."""
+    only = allowed_origins[0].rstrip("/") if len(allowed_origins) == 1 else None
+    allow_origin = only if only and only != "*" and not only.endswith(":*") else ALLOW_ANY_ORIGIN
+    allowed_headers = CORS_ALLOWED_HEADERS + ((API_KEY_HEADER,) if api_key_required else ())
+    return {
+        "Access-Control-Allow-Origin": f"'{allow_origin}'",
+        "Access-Control-Allow-Headers": "'" + ", ".join(allowed_headers) + "'",
+        "Access-Control-Expose-Headers": "'" + ", ".join(CORS_EXPOSED_HEADERS) + "'",
+    }
 
 
 def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
@@ -61,10 +111,17 @@ def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
     ]
     if settings["xray"]:
         statements.append(XRAY_STATEMENT)
+    cors_headers = gateway_cors_headers(settings["allowed_origins"], settings["api_key_required"])
     return {
         "Resources": {
             "RestAPI": {
                 "Properties": {
+                    # SAM writes these into the API definition, so the stage's deployment includes them (a separate
+                    # AWS::ApiGateway::GatewayResponse would take effect only at the next deployment).
+                    "GatewayResponses": {
+                        response_type: {"ResponseParameters": {"Headers": cors_headers}}
+                        for response_type in GATEWAY_RESPONSE_TYPES
+                    },
                     "MethodSettings": [
                         {
                             "ResourcePath": "/*",
@@ -72,7 +129,7 @@ def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
                             "ThrottlingRateLimit": settings["rate_limit"],
                             "ThrottlingBurstLimit": settings["burst_limit"],
                         }
-                    ]
+                    ],
                 }
             },
             "ApiHandlerRole": {

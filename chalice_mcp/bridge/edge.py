@@ -1,4 +1,5 @@
-"""The HTTP edge rules the SDK leaves to the host: Origin, body size, media types, CORS, and methods other than POST.
+"""The HTTP edge rules the SDK leaves to the host: Origin, body size, media types, one JSON-RPC object per body,
+CORS, and methods other than POST.
 
 The SDK's own Host/Origin check is switched off by the bridge (behind API Gateway the Host is never 127.0.0.1, so
 it would answer 421); this module does the Origin half of that check with an allow-list from the settings.
@@ -6,11 +7,15 @@ it would answer 421); this module does the Origin half of that check with an all
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from mcp_types import INVALID_REQUEST
+from mcp_types import INVALID_REQUEST, PARSE_ERROR, jsonrpc_message_adapter
+from pydantic import ValidationError
 
+from chalice_mcp.bridge.content_negotiation import quality
 from chalice_mcp.bridge.exchange import JSON_CONTENT_TYPE, SSE_CONTENT_TYPE, HttpReply, HttpRequest, jsonrpc_error_reply
 
 ALLOWED_METHODS = "POST"
@@ -31,6 +36,13 @@ CORS_EXPOSED_HEADERS = ("WWW-Authenticate", "Mcp-Session-Id", "Mcp-Protocol-Vers
 
 # 2**63 - 1 has 19 digits: no body any server takes is longer, and Python's int() refuses strings over 4300 digits.
 MAX_CONTENT_LENGTH_DIGITS = 19
+
+# Fixed texts: the SDK's handshake-era report of a bad envelope is pydantic's, which spans lines, quotes the request
+# (health data) and links pydantic's site.
+PARSE_ERROR_MESSAGE = "Parse error: the body is not valid JSON"
+NOT_ONE_JSONRPC_OBJECT_MESSAGE = (
+    "Invalid Request: the body must be one JSON-RPC 2.0 object (a request, notification or response), not a batch"
+)
 
 # Browsers cache a preflight for at most 2 h (Chromium) or 24 h (Firefox); 2 h keeps both honest.
 CORS_MAX_AGE_SECONDS = 7200
@@ -62,13 +74,28 @@ def media_types(header_value: str | None) -> list[str]:
 
 
 def accepts(accept_header: str | None) -> tuple[bool, bool]:
-    """Whether an Accept header admits JSON and whether it admits SSE; no header at all admits anything."""
-    types = media_types(accept_header) if accept_header is not None else ["*/*"]
-    wildcard = "*/*" in types
-    return (
-        wildcard or JSON_CONTENT_TYPE in types or "application/*" in types,
-        wildcard or SSE_CONTENT_TYPE in types or "text/*" in types,
-    )
+    """Whether an Accept header admits JSON and whether it admits SSE: a weight above 0 for the most specific range
+    that matches (`q=0` is "not acceptable", RFC 9110 §12.4.2); no header at all admits anything."""
+    if accept_header is None:
+        return True, True
+    return quality(accept_header, JSON_CONTENT_TYPE) > 0, quality(accept_header, SSE_CONTENT_TYPE) > 0
+
+
+def jsonrpc_message(body: bytes) -> dict[str, Any] | HttpReply:
+    """The body, decoded, when it is one JSON-RPC message as the SDK's own envelope model reads it; else the 400 to
+    send. Decoded once here: the bridge and the request log read this instead of parsing the body again."""
+    try:
+        decoded = json.loads(body)
+    except (ValueError, RecursionError):
+        # Not only JSONDecodeError: invalid UTF-8, an integer of over 4300 digits, or nesting past the interpreter's
+        # recursion limit.
+        return jsonrpc_error_reply(400, PARSE_ERROR, PARSE_ERROR_MESSAGE)
+    try:
+        jsonrpc_message_adapter.validate_python(decoded, by_name=False)
+    except ValidationError:
+        return jsonrpc_error_reply(400, INVALID_REQUEST, NOT_ONE_JSONRPC_OBJECT_MESSAGE)
+    message: dict[str, Any] = decoded
+    return message
 
 
 class EdgeRules:

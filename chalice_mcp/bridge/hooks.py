@@ -3,8 +3,9 @@ and, as the bridge's `before_sdk` argument, a call just before the SDK answers (
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from mcp.server.auth.provider import AccessToken
 
@@ -58,6 +59,8 @@ class HandledRequest:
     answered_by: AnsweredBy
     duration_ms: float
     access_token: AccessToken | None = None
+    message: Mapping[str, Any] | None = None
+    """The body as the edge decoded it, when it was one JSON-RPC object (else the edge refused it, or never read it)."""
     auth_outcome: AuthOutcome | None = None
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from mcp.server.auth.middleware.auth_context import auth_context_var
@@ -23,7 +23,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import INTERNAL_ERROR, LOG_LEVEL_META_KEY
 from starlette.types import ASGIApp, Message
 
-from chalice_mcp.bridge.edge import EdgeRules, accepts
+from chalice_mcp.bridge.edge import EdgeRules, accepts, jsonrpc_message
 from chalice_mcp.bridge.event_loop import ContainerEventLoop
 from chalice_mcp.bridge.exchange import (
     JSON_CONTENT_TYPE,
@@ -32,7 +32,7 @@ from chalice_mcp.bridge.exchange import (
     HttpRequest,
     jsonrpc_error_reply,
 )
-from chalice_mcp.bridge.hooks import AllowEveryone, AnsweredBy, AuthDecision, Authorizer, HandledRequest, Observer
+from chalice_mcp.bridge.hooks import AllowEveryone, AnsweredBy, Authorizer, AuthOutcome, HandledRequest, Observer
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,18 @@ T = TypeVar("T")
 
 # Chalice and API Gateway compute these themselves; passing the SDK's on would duplicate or contradict them.
 _HOP_BY_HOP_HEADERS = frozenset({"content-length", "connection", "transfer-encoding", "keep-alive"})
-_LOG_LEVEL_META_KEY_BYTES = LOG_LEVEL_META_KEY.encode()
 # The coroutine sse-starlette's EventSourceResponse starts once per thread (`sse_starlette.sse._shutdown_watcher`).
 _SSE_SHUTDOWN_WATCHER = "_shutdown_watcher"
 _CANONICAL_HEADER_NAMES = {"www-authenticate": "WWW-Authenticate", "mcp-session-id": "Mcp-Session-Id"}
+
+
+@dataclass(frozen=True)
+class _Answered:
+    reply: HttpReply
+    answered_by: AnsweredBy
+    access_token: AccessToken | None = None
+    message: Mapping[str, Any] | None = None
+    auth_outcome: AuthOutcome | None = None
 
 
 class StreamableHTTPServer(Protocol):
@@ -127,12 +135,18 @@ class StatelessMCPBridge:
     def handle(self, request: HttpRequest) -> HttpReply:
         """Answer one request to the MCP endpoint, whatever its method, and let the observer see it."""
         started = time.perf_counter()
-        reply, answered_by, decision = self._answer(request)
-        reply = self.edge.with_cors(request, reply)
+        answered = self._answer(request)
+        reply = self.edge.with_cors(request, answered.reply)
         if self.observer is not None:
             duration_ms = (time.perf_counter() - started) * 1000
             handled = HandledRequest(
-                request, reply, answered_by, duration_ms, decision.access_token, auth_outcome=decision.outcome
+                request,
+                reply,
+                answered.answered_by,
+                duration_ms,
+                answered.access_token,
+                answered.message,
+                auth_outcome=answered.auth_outcome,
             )
             try:
                 self.observer.observe(handled)
@@ -144,31 +158,45 @@ class StatelessMCPBridge:
     def answer_in_process(self, request: HttpRequest) -> HttpReply:
         """Answer a POST the host itself makes (priming a SnapStart snapshot, say): straight to the SDK, without the
         edge rules, the authorizer or the observer, so it is neither refused nor logged nor counted."""
+        message = jsonrpc_message(request.body)
+        if isinstance(message, HttpReply):
+            return message
         if self.before_sdk is not None:
             self.before_sdk(request)
-        return self._answer_post(request, None, time.monotonic() + self.request_timeout_seconds)
+        return self._answer_post(request, message, None, time.monotonic() + self.request_timeout_seconds)
 
-    def _answer(self, request: HttpRequest) -> tuple[HttpReply, AnsweredBy, AuthDecision]:
+    def _answer(self, request: HttpRequest) -> _Answered:
         if request.method == "OPTIONS":
-            return self.edge.preflight(request), "edge", AuthDecision()
+            return _Answered(self.edge.preflight(request), "edge")
         if request.method != "POST":
-            return self.edge.method_not_allowed(request), "edge", AuthDecision()
+            return _Answered(self.edge.method_not_allowed(request), "edge")
         refusal = self.edge.refuse_post(request)
         if refusal is not None:
-            return refusal, "edge", AuthDecision()
+            return _Answered(refusal, "edge")
+        # Before any auth work or the SDK: a batch or a malformed envelope costs one parse, and its answer is ours.
+        message = jsonrpc_message(request.body)
+        if isinstance(message, HttpReply):
+            return _Answered(message, "edge")
         # One deadline for authorization (which may fetch the issuer's keys) and the SDK's answer together.
         deadline = time.monotonic() + self.request_timeout_seconds
         decision = self.authorizer.authorize(request, deadline)
         if decision.refusal is not None:
-            return decision.refusal, "auth", decision
+            return _Answered(decision.refusal, "auth", message=message, auth_outcome=decision.outcome)
         if self.before_sdk is not None:
             self.before_sdk(request)
-        return self._answer_post(request, decision.access_token, deadline), "sdk", decision
+        reply = self._answer_post(request, message, decision.access_token, deadline)
+        return _Answered(reply, "sdk", decision.access_token, message, decision.outcome)
 
-    def _answer_post(self, request: HttpRequest, access_token: AccessToken | None, deadline: float) -> HttpReply:
+    def _answer_post(
+        self,
+        request: HttpRequest,
+        message: Mapping[str, Any],
+        access_token: AccessToken | None,
+        deadline: float,
+    ) -> HttpReply:
         admits_json, admits_sse = accepts(request.header("accept"))
         headers = dict(request.headers)
-        if admits_sse and asks_for_notifications(request.body):
+        if admits_sse and asks_for_notifications(message):
             # Answered in the SDK's SSE mode and buffered into one reply: the notifications, in order, then the
             # result. API Gateway cannot stream, but the client still receives every notification.
             headers["accept"] = f"{JSON_CONTENT_TYPE}, {SSE_CONTENT_TYPE}"
@@ -258,16 +286,10 @@ def stateless_session_manager(
     return server.session_manager
 
 
-def asks_for_notifications(body: bytes) -> bool:
+def asks_for_notifications(message: Mapping[str, Any]) -> bool:
     """Whether a request's `_meta` asks for notifications while it runs: a `progressToken`, or (2026-07-28) a log
-    level. A byte search first, so an ordinary request is not parsed twice."""
-    if b"progressToken" not in body and _LOG_LEVEL_META_KEY_BYTES not in body:
-        return False
-    try:
-        message = json.loads(body)
-    except (ValueError, RecursionError):
-        return False
-    params = message.get("params") if isinstance(message, dict) else None
+    level."""
+    params = message.get("params")
     meta = params.get("_meta") if isinstance(params, dict) else None
     return isinstance(meta, dict) and (
         meta.get("progressToken") is not None or meta.get(LOG_LEVEL_META_KEY) is not None

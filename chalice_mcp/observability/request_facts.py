@@ -1,7 +1,9 @@
 """The facts about one handled request that may be logged: never argument values, results, tokens or headers.
 
-Everything read from the body is a protocol field (method, tool name, protocol version, client name and version),
-and even those are kept only when they look like identifiers, so a hostile client cannot smuggle text into the logs.
+Everything read from the body is a protocol field (method, protocol version, client name and version), and even
+those are kept only when they look like identifiers, so a hostile client cannot smuggle text into the logs. The
+target (a tool or prompt name, a resource URI) is not taken from the body at all: it is what the server's catalogue
+calls it (the name, or the URI template a resource URI matches), else `(unknown)`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
@@ -19,10 +21,20 @@ from chalice_mcp.bridge.hooks import HandledRequest
 
 Outcome = Literal["ok", "tool_error", "protocol_error", "auth_refused"]
 
+# The target of a request that names nothing in the catalogue, in the log and as the metrics' `tool` dimension.
+UNKNOWN_TARGET = "(unknown)"
+
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_.:/{}@+-]{1,128}")
 _CLIENT_INFO_META_KEY = "io.modelcontextprotocol/clientInfo"
 _PROTOCOL_VERSION_META_KEY = "io.modelcontextprotocol/protocolVersion"
 _NAMED_METHODS = {"tools/call": "name", "prompts/get": "name", "resources/read": "uri"}
+
+
+class Catalogue(Protocol):
+    def catalogued_target(self, method: str, requested: object) -> str | None:
+        """What the catalogue calls `requested` (a `tools/call` or `prompts/get` name, a `resources/read` URI), or
+        None when it names nothing registered."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -42,8 +54,12 @@ def identifier(value: Any) -> str | None:
     return value if isinstance(value, str) and _IDENTIFIER.fullmatch(value) else None
 
 
-def facts_of(handled: HandledRequest) -> RequestFacts:
-    body = _json_object(handled.request.body) if handled.request.method == "POST" else {}
+def facts_of(handled: HandledRequest, catalogue: Catalogue | None = None) -> RequestFacts:
+    if handled.message is not None:
+        body = dict(handled.message)
+    else:
+        # Refused before the edge decoded it (or not a POST): what it names may still say what was refused.
+        body = _json_object(handled.request.body) if handled.request.method == "POST" else {}
     params: dict[str, Any] = body["params"] if isinstance(body.get("params"), dict) else {}
     meta: dict[str, Any] = params["_meta"] if isinstance(params.get("_meta"), dict) else {}
     method = identifier(body.get("method"))
@@ -57,9 +73,14 @@ def facts_of(handled: HandledRequest) -> RequestFacts:
     era: Literal["handshake", "per-request"] | None = None
     if protocol_version is not None:
         era = "per-request" if protocol_version in MODERN_PROTOCOL_VERSIONS else "handshake"
+    target = None
+    if method in _NAMED_METHODS:
+        requested = params.get(_NAMED_METHODS[method])
+        catalogued = catalogue.catalogued_target(method, requested) if catalogue is not None else None
+        target = catalogued or UNKNOWN_TARGET
     return RequestFacts(
         method=method,
-        target=identifier(params.get(_NAMED_METHODS[method])) if method in _NAMED_METHODS else None,
+        target=target,
         protocol_version=protocol_version,
         era=era,
         client_name=identifier(client_info.get("name")),

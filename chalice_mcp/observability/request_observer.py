@@ -11,16 +11,14 @@ import json
 import logging
 import secrets
 import sys
-from collections.abc import Container
 from typing import IO, get_args
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 from chalice_mcp.bridge.hooks import AuthOutcome, HandledRequest
-from chalice_mcp.observability.request_facts import facts_of, hashed_subject, tenant_of
+from chalice_mcp.observability.request_facts import UNKNOWN_TARGET, Catalogue, facts_of, hashed_subject, tenant_of
 
-UNKNOWN_TOOL = "(unknown)"
 # The reasons `AuthRefusals` is counted by: the authorizer's fixed words, and this one for any other authorizer's.
 AUTH_OUTCOMES = frozenset(get_args(AuthOutcome))
 UNKNOWN_REASON = "other"
@@ -50,7 +48,7 @@ class RequestObserver:
         *,
         log_level: str = "INFO",
         metrics_namespace: str = "MCP",
-        known_tools: Container[str] = frozenset(),
+        catalogue: Catalogue | None = None,
         log_stream: IO[str] | None = None,
         metrics_stream: IO[str] | None = None,
         service_name: str = "mcp",
@@ -63,7 +61,8 @@ class RequestObserver:
         # The SDK configures a root handler on stderr; each request line is written once, as JSON on stdout.
         logging.getLogger(service_name).propagate = False
         self.metrics_namespace = metrics_namespace
-        self.known_tools = known_tools
+        # What names a request's target; without one, every target is logged as unknown.
+        self.catalogue = catalogue
         self._metrics_stream = metrics_stream
         # Opt-in: every distinct tenant adds a billed custom metric.
         self.metrics_by_tenant = metrics_by_tenant
@@ -76,7 +75,7 @@ class RequestObserver:
         self.logger.info("server started", extra={name: value for name, value in facts.items() if value is not None})
 
     def observe(self, handled: HandledRequest) -> None:
-        facts = facts_of(handled)
+        facts = facts_of(handled, self.catalogue)
         tenant = tenant_of(handled)
         token = handled.access_token
         claims = (token.claims or {}) if token is not None else {}
@@ -108,8 +107,8 @@ class RequestObserver:
         self, method: str | None, target: str | None, outcome: str, duration_ms: float, tenant: str | None
     ) -> None:
         if method == "tools/call" and outcome != "auth_refused":
-            # Only catalogued names become a dimension: a client inventing names must not inflate metric cardinality.
-            tool = target if target is not None and target in self.known_tools else UNKNOWN_TOOL
+            # The catalogued name only (see `facts_of`): a client inventing names must not inflate metric cardinality.
+            tool = target or UNKNOWN_TARGET
             failed = 0 if outcome == "ok" else 1
             self._flush(
                 {"tool": tool},

@@ -166,3 +166,19 @@ def test_every_stage_gzips_replies_of_a_kilobyte_or_more_for_clients_that_accept
     assert all_packages
     for package in all_packages.values():
         assert package.template["Resources"]["RestAPI"]["Properties"]["MinimumCompressionSize"] == 1024
+
+
+def test_api_gateway_s_own_refusals_carry_cors_headers_in_every_stage_s_api_definition(transformed):
+    """In the definition API Gateway imports, so the stage's deployment has them from the first deploy. No stage
+    sets MCP_ALLOWED_ORIGINS, so each allows the local port patterns, which a gateway response can only say as `*`."""
+    assert set(transformed) == STAGES
+    for stage, template in transformed.items():
+        responses = template["Resources"]["RestAPI"]["Properties"]["Body"]["x-amazon-apigateway-gateway-responses"]
+        assert set(responses) == {"DEFAULT_4XX", "DEFAULT_5XX"}, stage
+        for response_type, response in responses.items():
+            parameters = response["responseParameters"]
+            assert parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'*'", (stage, response_type)
+            exposed = parameters["gatewayresponse.header.Access-Control-Expose-Headers"].strip("'").split(", ")
+            assert "WWW-Authenticate" in exposed, (stage, response_type)
+            allowed = parameters["gatewayresponse.header.Access-Control-Allow-Headers"].strip("'").split(", ")
+            assert ("X-Api-Key" in allowed) is (stage == "metered"), (stage, response_type)

@@ -1,5 +1,6 @@
 """deploy/stage_template.py: each stage's API Gateway throttling from `.chalice/config.json` (stage over top level
-over the documented defaults) and a role that may write only to the function's own log group."""
+over the documented defaults), a role that may write only to the function's own log group, and CORS headers on API
+Gateway's own refusals that fit the stage's allowed origins."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ import sys
 
 import pytest
 
-from deploy.stage_template import DEFAULT_BURST_LIMIT, DEFAULT_RATE_LIMIT, XRAY_STATEMENT, stage_template
+import deploy.stage_template as stage_template_module
+from deploy.stage_template import (
+    API_KEY_HEADER,
+    CORS_ALLOWED_HEADERS,
+    CORS_EXPOSED_HEADERS,
+    DEFAULT_BURST_LIMIT,
+    DEFAULT_RATE_LIMIT,
+    XRAY_STATEMENT,
+    stage_template,
+)
 from tests.support.lambda_package import PROJECT_ROOT
 
 STAGE_TEMPLATE = PROJECT_ROOT / "deploy" / "stage_template.py"
@@ -82,3 +92,70 @@ def test_every_stage_has_a_policy_file_that_writes_only_to_its_functions_log_gro
         for statement in document["Statement"]:
             if statement["Resource"] == "*":
                 assert all(action.startswith("xray:") for action in statement["Action"])
+
+
+def gateway_response_headers(template: dict, response_type: str) -> dict[str, str]:
+    responses = template["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+    assert set(responses) == {"DEFAULT_4XX", "DEFAULT_5XX"}
+    return responses[response_type]["ResponseParameters"]["Headers"]
+
+
+def quoted(values: tuple[str, ...]) -> str:
+    """A static value of a gateway response header: in single quotes, as API Gateway's mapping syntax wants."""
+    return "'" + ", ".join(values) + "'"
+
+
+@pytest.mark.parametrize(
+    ("origins", "allow_origin"),
+    [
+        ("https://app.example", "'https://app.example'"),
+        ("https://app.example/", "'https://app.example'"),
+        # A gateway response cannot pick one origin of several per request: see ALLOW_ANY_ORIGIN's comment.
+        ("https://a.example, https://b.example", "'*'"),
+        ("https://app.example:*", "'*'"),
+        ("*", "'*'"),
+        (None, "'*'"),
+    ],
+)
+@pytest.mark.parametrize("response_type", ["DEFAULT_4XX", "DEFAULT_5XX"])
+def test_api_gateway_s_own_refusals_carry_cors_headers_for_the_stage_s_origins(origins, allow_origin, response_type):
+    environment = {"MCP_ALLOWED_ORIGINS": origins} if origins is not None else {}
+    template = stage_template({"stages": {"dev": {"environment_variables": environment}}}, "dev")
+    headers = gateway_response_headers(template, response_type)
+    assert headers["Access-Control-Allow-Origin"] == allow_origin
+    assert headers["Access-Control-Expose-Headers"] == quoted(CORS_EXPOSED_HEADERS)
+    assert headers["Access-Control-Allow-Headers"] == quoted(CORS_ALLOWED_HEADERS)
+
+
+def test_the_stage_s_origins_win_over_the_top_level_ones_as_chalice_combines_them():
+    config = {
+        "environment_variables": {"MCP_ALLOWED_ORIGINS": "https://top.example"},
+        "stages": {"dev": {}, "prod": {"environment_variables": {"MCP_ALLOWED_ORIGINS": "https://prod.example"}}},
+    }
+    assert gateway_response_headers(stage_template(config, "dev"), "DEFAULT_4XX")["Access-Control-Allow-Origin"] == (
+        "'https://top.example'"
+    )
+    assert gateway_response_headers(stage_template(config, "prod"), "DEFAULT_4XX")["Access-Control-Allow-Origin"] == (
+        "'https://prod.example'"
+    )
+
+
+def test_a_stage_that_requires_api_keys_lets_browsers_send_the_key_header():
+    config = {"stages": {"metered": {"environment_variables": {"MCP_API_KEY_REQUIRED": "true"}}, "dev": {}}}
+    metered = gateway_response_headers(stage_template(config, "metered"), "DEFAULT_4XX")
+    assert metered["Access-Control-Allow-Headers"] == quoted((*CORS_ALLOWED_HEADERS, API_KEY_HEADER))
+    dev = gateway_response_headers(stage_template(config, "dev"), "DEFAULT_4XX")
+    assert API_KEY_HEADER not in dev["Access-Control-Allow-Headers"]
+
+
+def test_the_gateway_responses_name_the_headers_and_origins_the_function_uses():
+    # deploy/ runs under any Python without the app's packages, so it keeps its own copies of these.
+    from chalice_mcp.bridge import edge
+    from chalice_mcp.settings import DEFAULT_ALLOWED_ORIGINS, Settings
+
+    assert CORS_ALLOWED_HEADERS == edge.CORS_ALLOWED_HEADERS
+    assert CORS_EXPOSED_HEADERS == edge.CORS_EXPOSED_HEADERS
+    assert API_KEY_HEADER == edge.API_KEY_HEADER
+    assert stage_template_module.DEFAULT_ALLOWED_ORIGINS == DEFAULT_ALLOWED_ORIGINS
+    for value in stage_template_module.TRUE_VALUES:
+        assert Settings.from_environment({"MCP_API_KEY_REQUIRED": value.upper()}).api_key_required is True

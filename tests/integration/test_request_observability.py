@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
 import logging
+import uuid
 
 import pytest
+from mcp.server import MCPServer
 
-from chalice_mcp.bridge.exchange import jsonrpc_error_reply
+from chalice_mcp.bridge.exchange import HttpRequest, jsonrpc_error_reply
 from chalice_mcp.bridge.hooks import AuthDecision
+from chalice_mcp.endpoint import build_endpoint
+from chalice_mcp.settings import Settings
 from tests.support.jsonrpc import initialize_body, modern_headers, modern_request, request_body
 from tests.support.observed_service import observed_service
 
@@ -125,12 +131,39 @@ def test_an_unknown_tool_name_is_not_a_metric_dimension(service):
     assert blob["ToolErrors"] == [1.0]
 
 
-def test_a_non_identifier_tool_name_is_not_logged(service):
+def test_a_non_identifier_tool_name_is_logged_as_unknown(service):
     before = len(service.log_lines())
     service.post(request_body("tools/call", {"name": "Jane Doe, 71 kg, HIV+", "arguments": {}}), HANDSHAKE)
     line = only_new_line(service, before)
-    assert "target" not in line
+    assert line["target"] == "(unknown)"
     assert "Jane" not in service.logs.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "target"),
+    [
+        ("resources/read", {"uri": "fitness://activities/x93.4567"}, "fitness://activities/{activity}"),
+        ("resources/read", {"uri": "fitness://activities"}, "fitness://activities"),
+        ("resources/read", {"uri": "nope://x93.4567"}, "(unknown)"),
+        ("tools/call", {"name": "nope93.4567", "arguments": {}}, "(unknown)"),
+        ("prompts/get", {"name": "nope93.4567"}, "(unknown)"),
+        ("prompts/get", {"name": "race-plan", "arguments": {"race": "x93.4567"}}, "race-plan"),
+    ],
+)
+@pytest.mark.parametrize("modern", [False, True], ids=["handshake", "modern"])
+def test_the_logged_target_is_what_the_catalogue_names_never_what_the_caller_chose(
+    service, method, params, target, modern
+):
+    before = len(service.log_lines())
+    if modern:
+        name = params.get("name") or params.get("uri")
+        headers = {k.lower(): v for k, v in modern_headers(method, name).items()}
+        service.post(modern_request(method, params), headers)
+    else:
+        service.post(request_body(method, params), HANDSHAKE)
+    line = only_new_line(service, before)
+    assert (line["jsonrpc_method"], line["target"]) == (method, target)
+    assert "93.4567" not in json.dumps(line)
 
 
 def test_each_request_is_logged_once_and_not_again_through_the_root_logger(service):
@@ -150,3 +183,26 @@ def test_each_request_is_logged_once_and_not_again_through_the_root_logger(servi
         logging.getLogger().removeHandler(handler)
     assert len(service.log_lines()) == before + 1
     assert [record for record in reached_root if record.getMessage() == "mcp request"] == []
+
+
+def test_any_server_s_own_resource_templates_name_what_is_read():
+    server = MCPServer("notes")
+
+    @server.resource("notes://{owner}/notes/{note}", name="note")
+    def note(owner: str, note: str) -> str:
+        return f"a note of {owner}"
+
+    logs = io.StringIO()
+    endpoint = build_endpoint(
+        server,
+        Settings.from_environment({}),
+        log_stream=logs,
+        metrics_stream=io.StringIO(),
+        service_name=f"notes-{uuid.uuid4().hex[:8]}",
+    )
+    headers = {"content-type": "application/json", "accept": "application/json", **HANDSHAKE}
+    body = json.dumps(request_body("resources/read", {"uri": "notes://jane.doe/notes/x93.4567"})).encode()
+    assert endpoint.handle(HttpRequest("POST", "/mcp", headers, body)).status == 200
+    line = json.loads(logs.getvalue().splitlines()[-1])
+    assert line["target"] == "notes://{owner}/notes/{note}"
+    assert "jane" not in logs.getvalue()

@@ -82,6 +82,7 @@ def build_package(stage: str, directory: Path, project_dir: Path = PROJECT_ROOT)
 PROD_VALUES = {
     "MCP_OAUTH_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool",
     "MCP_OAUTH_CLIENT_IDS": "test-app-client",
+    "MCP_OAUTH_SCOPES": "https://abc123.execute-api.eu-west-1.amazonaws.com/api/mcp/calculate",
     "MCP_PUBLIC_URL": "https://abc123.execute-api.eu-west-1.amazonaws.com/api",
     "MCP_SUBJECT_HASH_KEY": "a-secret-of-this-test-deployment-0123456789",
 }

@@ -43,6 +43,14 @@ def test_star_allows_any_origin_and_exact_entries_allow_just_themselves():
         ("application/json;q=0.9", True, False),
         ("*/*", True, True),
         ("text/html", False, False),
+        # q=0 means "not acceptable" (RFC 9110 §12.4.2), and the most specific range decides (§12.5.1).
+        ("application/json;q=0, text/event-stream", False, True),
+        ("application/json, text/event-stream;q=0", True, False),
+        ("application/json; q=0.0", False, False),
+        ("*/*;q=0, text/event-stream", False, True),
+        ("application/*;q=0, */*", False, True),
+        ("text/*, text/event-stream;q=0", False, False),
+        ("", False, False),
     ],
 )
 def test_accept_header_parsing(accept, json_ok, sse_ok):

@@ -77,8 +77,38 @@ def test_the_subject_hash_key_is_never_shown():
     assert settings.subject_hash_key_bytes == b"k" * 32
 
 
+COGNITO = {**OAUTH, "MCP_PUBLIC_URL": "https://mcp.example/api", "MCP_OAUTH_CLIENT_IDS": "app-client"}
+
+
+@pytest.mark.parametrize("scopes", [None, "", "   "])
+def test_admitting_audience_less_tokens_by_client_id_needs_a_required_scope(scopes):
+    # A Cognito access token has no `aud`: only a scope of this server's resource server ties it to this server.
+    environment = COGNITO if scopes is None else {**COGNITO, "MCP_OAUTH_SCOPES": scopes}
+    with pytest.raises(SettingsError, match="MCP_OAUTH_CLIENT_IDS needs MCP_OAUTH_SCOPES"):
+        Settings.from_environment(environment)
+
+
+@pytest.mark.parametrize("scopes", ["openid", "openid email profile", "aws.cognito.signin.user.admin phone"])
+def test_sign_in_scopes_alone_do_not_tie_audience_less_tokens_to_this_server(scopes):
+    # Every token of the user pool may carry these, whatever resource server it was issued for.
+    with pytest.raises(SettingsError, match="MCP_OAUTH_SCOPES"):
+        Settings.from_environment({**COGNITO, "MCP_OAUTH_SCOPES": scopes})
+
+
+def test_a_resource_server_scope_lets_audience_less_tokens_in():
+    scope = "https://mcp.example/api/mcp/calculate"
+    settings = Settings.from_environment({**COGNITO, "MCP_OAUTH_SCOPES": f"openid {scope}"})
+    assert settings.oauth_client_ids == ("app-client",)
+    assert settings.oauth_scopes == ("openid", scope)
+
+
+def test_an_issuer_whose_tokens_carry_an_audience_needs_no_scope():
+    assert Settings.from_environment({**OAUTH, "MCP_PUBLIC_URL": "https://mcp.example"}).oauth_scopes == ()
+
+
 @pytest.mark.parametrize(
-    "variable", ["MCP_OAUTH_ISSUER", "MCP_OAUTH_CLIENT_IDS", "MCP_PUBLIC_URL", "MCP_SUBJECT_HASH_KEY"]
+    "variable",
+    ["MCP_OAUTH_ISSUER", "MCP_OAUTH_CLIENT_IDS", "MCP_OAUTH_SCOPES", "MCP_PUBLIC_URL", "MCP_SUBJECT_HASH_KEY"],
 )
 def test_a_placeholder_left_in_a_stage_is_an_error_naming_the_variable_not_its_value(variable):
     environment = {**OAUTH, "MCP_PUBLIC_URL": "https://mcp.example", variable: "https://REPLACE-REGION.example/x"}
@@ -93,7 +123,13 @@ def test_the_prod_stage_as_shipped_is_refused_until_its_placeholders_are_filled_
     prod = {**config["environment_variables"], **config["stages"]["prod"]["environment_variables"]}
     with pytest.raises(SettingsError) as raised:
         Settings.from_environment(prod)
-    for variable in ("MCP_OAUTH_ISSUER", "MCP_OAUTH_CLIENT_IDS", "MCP_PUBLIC_URL", "MCP_SUBJECT_HASH_KEY"):
+    for variable in (
+        "MCP_OAUTH_ISSUER",
+        "MCP_OAUTH_CLIENT_IDS",
+        "MCP_OAUTH_SCOPES",
+        "MCP_PUBLIC_URL",
+        "MCP_SUBJECT_HASH_KEY",
+    ):
         assert variable in str(raised.value)
 
 
