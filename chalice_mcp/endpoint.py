@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from mcp.server import MCPServer
 
+from chalice_mcp.answers import install_answer_rules
 from chalice_mcp.auth.protected_resource import metadata_reply
 from chalice_mcp.bridge import StatelessMCPBridge
 from chalice_mcp.bridge.content_negotiation import prefers_html
@@ -176,6 +177,7 @@ def build_endpoint(
     given.
     """
     configure_library_logging()
+    install_answer_rules(server, cache_ttl_seconds=settings.cache_ttl_seconds)
     event_loop = ContainerEventLoop()
     catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
     tool_names = RegisteredToolNames(server, event_loop, catalogue)
