@@ -96,12 +96,12 @@ class MCPEndpoint:
         """Any request to the MCP endpoint, whatever its method."""
         return self.bridge.handle(request)
 
-    @property
     def card(self) -> dict[str, Any]:
-        """The server card for `GET /`, built on first use (which registers a lazy catalogue)."""
+        """The server card for `GET /`, built on first call (which registers a lazy catalogue). A method, not a
+        property: a page calls it as it calls everything else on the endpoint."""
         if self._card is None:
             self._card = server_card(self.server, self.tool_names.names(), self.settings.auth_mode, self.endpoint_path)
-        return self._card
+        return dict(self._card)
 
     def front_page(self, request: HttpRequest) -> HttpReply:
         """`GET /`: the server's page for people when it has one and `Accept` prefers HTML (a browser), else the
@@ -120,7 +120,7 @@ class MCPEndpoint:
         return reply
 
     def card_reply(self) -> HttpReply:
-        return HttpReply(status=200, headers={"Content-Type": JSON_CONTENT_TYPE}, body=json.dumps(self.card).encode())
+        return HttpReply(status=200, headers={"Content-Type": JSON_CONTENT_TYPE}, body=json.dumps(self.card()).encode())
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
         """The RFC 9728 metadata document, or 404 when the server does not use OAuth; the CORS preflight for it."""
@@ -138,7 +138,7 @@ class MCPEndpoint:
         """Everything a first request could otherwise build: for an init no caller waits for."""
         if self.catalogue is not None:
             self.catalogue.ensure_registered()
-        _ = self.card
+        self.card()
 
     def prime(self) -> None:
         """SnapStart's before-snapshot hook: the server's own priming, else `prepare`."""
