@@ -166,7 +166,9 @@ def build_endpoint(
     log_stream: IO[str] | None = None,
     metrics_stream: IO[str] | None = None,
 ) -> MCPEndpoint:
-    """The endpoint serving `server` with `settings`.
+    """The endpoint serving `server` with `settings`, the endpoint's answer rules installed on it
+    (`install_answer_rules`: plain tool errors, the caller's mistakes as invalid params, compact schemas, cache hints
+    of MCP_CACHE_TTL_SECONDS).
 
     `register_catalogue(server)`, when given, registers the tools, resources and prompts at their first need (see
     `LazyCatalogue`). `page` renders the page a browser gets at `GET /` (else it gets the JSON card). Under SnapStart
