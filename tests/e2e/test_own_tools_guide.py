@@ -9,6 +9,8 @@ import asyncio
 import json
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -25,10 +27,12 @@ from tests.support.token_issuer import start_token_issuer
 
 pytestmark = pytest.mark.e2e
 
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "own-tools.md"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+GUIDE = PROJECT_ROOT / "docs" / "own-tools.md"
 GUIDE_ISSUER = "http://localhost:8080"
 GUIDE_BASE_URL = "http://127.0.0.1:8000"
 SCRIPT_TIMEOUT_SECONDS = 60
+PACKAGE_TIMEOUT_SECONDS = 180
 
 
 def fenced(language: str) -> list[str]:
@@ -179,3 +183,35 @@ def test_the_oauth_section_runs_against_a_real_issuer(installed_wheel, tmp_path_
             stop(server)
     finally:
         issuer.stop()
+
+
+def guide_command(program: str) -> list[str]:
+    """The one command line of the guide's bash blocks that starts with `program`, split as a shell would."""
+    lines = [line.strip() for block in fenced("bash") for line in block.splitlines()]
+    [command] = [shlex.split(line) for line in lines if line.startswith(program)]
+    return command
+
+
+def test_the_metered_stage_packages_with_the_usage_plan_fragment(installed_wheel, tmp_path):
+    project = write_project(tmp_path / "bookshop", GUIDE_BASE_URL)
+    copy_command = guide_command("cp ../fitness-mcp/deploy/usage-plan.merge.json")
+    assert copy_command[-1] == "."
+    shutil.copy(PROJECT_ROOT / "deploy" / "usage-plan.merge.json", project)
+    package_command = guide_command("AWS_DEFAULT_REGION=")
+    region = package_command[0].split("=", 1)
+    completed = subprocess.run(
+        [str(Path(sys.executable).with_name("chalice")), *package_command[2:]],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=PACKAGE_TIMEOUT_SECONDS,
+        env={**os.environ, region[0]: region[1], "PYTHONPATH": str(installed_wheel)},
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    template = json.loads((project / "build" / "sam.json").read_text())
+    types = {resource["Type"] for resource in template["Resources"].values()}
+    assert {"AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::UsagePlanKey"} <= types
+    paths = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    assert paths["/tools/mcp"]["post"]["security"] == [{"api_key": []}]
+    assert "security" not in paths["/tools/mcp"]["options"]
