@@ -24,6 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS
 
+import chalice_mcp
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.example_app import build_wheel, copy_example, install_wheel
 from tests.support.jsonrpc import encode, initialize_body
@@ -54,9 +55,13 @@ def test_the_wheel_holds_the_endpoint_package_alone(wheel):
     distribution, version = wheel.name.split("-")[:2]
     dist_info = f"{distribution}-{version}.dist-info"
     with zipfile.ZipFile(wheel) as archive:
-        top_level = {name.split("/")[0] for name in archive.namelist()}
+        names = archive.namelist()
+        top_level = {name.split("/")[0] for name in names}
         metadata = archive.read(f"{dist_info}/METADATA").decode()
     assert top_level == {"chalice_mcp", dist_info}
+    assert "chalice_mcp/py.typed" in names
+    assert version == chalice_mcp.__version__
+    assert f"Version: {chalice_mcp.__version__}\n" in metadata
     assert "Requires-Dist: mcp" in metadata
     assert "Requires-Dist: chalice" not in metadata
 

@@ -26,6 +26,8 @@ NEEDED = {
     "LazyCatalogue",
     "ToolError",
     "install_answer_rules",
+    "Authorizer",
+    "AuthDecision",
 }
 
 
