@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from chalice_mcp.answers.cache_hints import with_endpoint_hint
 from chalice_mcp.answers.failures import catching_sdk_exceptions, note_failure
 from chalice_mcp.answers.input_schemas import CompactSchemas
-from chalice_mcp.answers.tool_errors import caller_text, rewritten_result
+from chalice_mcp.answers.tool_errors import plain_message, rewritten_result
 
 
 class EndpointAnswers:
@@ -56,7 +56,9 @@ class EndpointAnswers:
     async def _get_prompt(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         """The SDK wraps every failure of `get_prompt` in a `ValueError`: the caller's mistakes (an unknown prompt,
         missing arguments) are raised directly under it, while a prompt that failed to render carries its own cause
-        one level further down. Unhandled, both are error code 0 with a traceback at ERROR."""
+        one level further down: arguments its function's types refuse (the SDK validates them as it calls it, a
+        mistake of the caller's too), or what the function raised. Unhandled, all are error code 0 with a traceback
+        at ERROR."""
         try:
             return await call_next(ctx)
         except MCPError:
@@ -64,7 +66,9 @@ class EndpointAnswers:
         except ValueError as error:
             raised = error.__cause__
             if isinstance(raised, ValueError) and raised.__cause__ is None:
-                raise MCPError(INVALID_PARAMS, caller_text("", str(error))) from None
+                raise MCPError(INVALID_PARAMS, plain_message(str(error))) from None
+            if raised is not None and isinstance(raised.__cause__, ValidationError):
+                raise MCPError(INVALID_PARAMS, plain_message(str(raised.__cause__))) from None
             note_failure(raised if raised is not None else error)
             raise MCPError(INTERNAL_ERROR, f"internal error in prompt {_named(ctx.params, 'name')}") from None
 

@@ -30,7 +30,11 @@ def crash_text(tool_name: str) -> str:
 
 def caller_text(tool_name: str, sdk_text: str) -> str:
     """The text of the SDK's tool error, as the caller should read it."""
-    message = sdk_text.removeprefix(f"Error executing tool {tool_name}: ")
+    return plain_message(sdk_text.removeprefix(f"Error executing tool {tool_name}: "))
+
+
+def plain_message(message: str) -> str:
+    """`message` as it is, unless it is pydantic's report of refused arguments: then one plain line per argument."""
     first_line, _, rest = message.partition("\n")
     if _REPORT_HEADER.fullmatch(first_line):
         return refused_arguments(rest) or "the arguments are not valid"

@@ -18,7 +18,7 @@ from chalice.test import Client
 from mcp.server import MCPServer
 from mcp.server.caching import CacheHint
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import INVALID_PARAMS
+from mcp_types import INTERNAL_ERROR, INVALID_PARAMS
 from pydantic import Field
 
 from chalice_mcp import Settings, mcp_blueprint
@@ -49,8 +49,12 @@ def build_shop_server(**options: Any) -> MCPServer:
         return 9.5 * quantity
 
     @server.prompt(name="gift-idea")
-    async def gift_idea(reader: str) -> str:
+    async def gift_idea(reader: Annotated[str, Field(max_length=20)]) -> str:
         return f"A book for {reader}."
+
+    @server.prompt(name="broken-prompt")
+    async def broken_prompt() -> str:
+        raise UnpaidInvoice(SECRET_ARGUMENT)
 
     @server.resource("shop://books/{isbn}")
     async def book_page(isbn: int) -> str:
@@ -147,10 +151,17 @@ def test_a_crashing_tool_is_an_internal_error_with_one_log_line_and_no_traceback
     [
         ("prompts/get", {"name": "no-such-prompt", "arguments": {}}, "Unknown prompt: no-such-prompt"),
         ("prompts/get", {"name": "gift-idea", "arguments": {}}, "reader"),
+        ("prompts/get", {"name": "gift-idea", "arguments": {"reader": "x" * 50}}, "reader must have at most 20"),
         ("resources/read", {"uri": "shop://books/not-a-number"}, "isbn"),
         ("resources/read", {"uri": "shop://no-such-thing"}, "shop://no-such-thing"),
     ],
-    ids=["unknown-prompt", "missing-prompt-argument", "bad-template-parameter", "unknown-resource"],
+    ids=[
+        "unknown-prompt",
+        "missing-prompt-argument",
+        "refused-prompt-argument",
+        "bad-template-parameter",
+        "unknown-resource",
+    ],
 )
 def test_the_callers_prompt_and_resource_mistakes_are_invalid_params_without_an_error_log(
     shop, caplog, modern, method, params, named
@@ -164,6 +175,20 @@ def test_the_callers_prompt_and_resource_mistakes_are_invalid_params_without_an_
     assert error["code"] == INVALID_PARAMS
     assert named in error["message"]
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert not any(record.exc_info for record in caplog.records)
+
+
+@ERAS
+def test_a_prompt_that_fails_to_render_is_an_internal_error_noted_by_type_only(shop, modern, caplog):
+    with caplog.at_level(logging.DEBUG):
+        response = shop.post(
+            "prompts/get", {"name": "broken-prompt", "arguments": {}}, modern=modern, name="broken-prompt"
+        )
+    error = json.loads(response.body)["error"]
+    assert error == {"code": INTERNAL_ERROR, "message": "internal error in prompt broken-prompt"}
+    [line] = shop.log_lines()
+    assert (line["outcome"], line["exception_type"], line["level"]) == ("protocol_error", "UnpaidInvoice", "ERROR")
+    assert SECRET_ARGUMENT not in shop.log.getvalue() + caplog.text
     assert not any(record.exc_info for record in caplog.records)
 
 
