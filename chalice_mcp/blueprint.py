@@ -91,7 +91,8 @@ def mcp_blueprint(
     (at init under SnapStart or provisioned concurrency), so an app's other routes never pay for it.
     `register_catalogue(server)` registers tools, resources and prompts at their first need (`LazyCatalogue`).
     `settings` default to the `MCP_*` environment variables; the request log names `service_name`, else the
-    server's name; the rest is passed to `build_endpoint`.
+    server's name; the rest is passed to `build_endpoint`, which gives the server the endpoint's answer rules
+    (`chalice_mcp.answers`). docs/own-tools.md documents every argument.
     """
     settings = settings if settings is not None else Settings.from_environment()
 

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from mcp.server import MCPServer
 
+from chalice_mcp.answers import install_answer_rules
 from chalice_mcp.auth.protected_resource import metadata_reply
 from chalice_mcp.bridge import StatelessMCPBridge
 from chalice_mcp.bridge.content_negotiation import prefers_html
@@ -66,14 +67,14 @@ class MCPEndpoint:
         """Any request to the MCP endpoint, whatever its method."""
         return self.bridge.handle(request)
 
-    @property
     def card(self) -> dict[str, Any]:
-        """The server card for `GET /`, built on first use (which registers a lazy catalogue)."""
+        """The server card for `GET /`, built on first call (which registers a lazy catalogue). A method, not a
+        property: a page calls it as it calls everything else on the endpoint."""
         if self._card is None:
             self._card = server_card(
                 self.server, self.registered_names.tool_names(), self.settings.auth_mode, self.endpoint_path
             )
-        return self._card
+        return dict(self._card)
 
     def front_page(self, request: HttpRequest) -> HttpReply:
         """`GET /`: the server's page for people when it has one and `Accept` prefers HTML (a browser), else the
@@ -92,7 +93,7 @@ class MCPEndpoint:
         return reply
 
     def card_reply(self) -> HttpReply:
-        return HttpReply(status=200, headers={"Content-Type": JSON_CONTENT_TYPE}, body=json.dumps(self.card).encode())
+        return HttpReply(status=200, headers={"Content-Type": JSON_CONTENT_TYPE}, body=json.dumps(self.card()).encode())
 
     def protected_resource_metadata(self, request: HttpRequest) -> HttpReply:
         """The RFC 9728 metadata document, or 404 when the server does not use OAuth; the CORS preflight for it."""
@@ -110,7 +111,7 @@ class MCPEndpoint:
         """Everything a first request could otherwise build: for an init no caller waits for."""
         if self.catalogue is not None:
             self.catalogue.ensure_registered()
-        _ = self.card
+        self.card()
 
     def prime(self) -> None:
         """SnapStart's before-snapshot hook: the server's own priming, else `prepare`."""
@@ -138,7 +139,9 @@ def build_endpoint(
     log_stream: IO[str] | None = None,
     metrics_stream: IO[str] | None = None,
 ) -> MCPEndpoint:
-    """The endpoint serving `server` with `settings`.
+    """The endpoint serving `server` with `settings`, the endpoint's answer rules installed on it
+    (`install_answer_rules`: plain tool errors, the caller's mistakes as invalid params, compact schemas, cache hints
+    of MCP_CACHE_TTL_SECONDS).
 
     `register_catalogue(server)`, when given, registers the tools, resources and prompts at their first need (see
     `LazyCatalogue`). `page` renders the page a browser gets at `GET /` (else it gets the JSON card). Under SnapStart
@@ -149,6 +152,7 @@ def build_endpoint(
     given.
     """
     configure_library_logging()
+    install_answer_rules(server, cache_ttl_seconds=settings.cache_ttl_seconds)
     event_loop = ContainerEventLoop()
     catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
     registered_names = RegisteredNames(server, event_loop, catalogue)

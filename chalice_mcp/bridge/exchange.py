@@ -40,6 +40,9 @@ class HttpReply:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    failure: str | None = None
+    """For the request log, not the client: the type of an exception a tool or prompt raised unexpectedly while
+    the SDK answered (never its message)."""
 
     @property
     def content_type(self) -> str | None:

@@ -23,6 +23,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import INTERNAL_ERROR, LOG_LEVEL_META_KEY
 from starlette.types import ASGIApp, Message
 
+from chalice_mcp.answers.failures import ANSWER_NOTES, AnswerNotes
 from chalice_mcp.bridge.edge import EdgeRules, accepts, jsonrpc_message
 from chalice_mcp.bridge.event_loop import ContainerEventLoop
 from chalice_mcp.bridge.exchange import (
@@ -225,7 +226,15 @@ class StatelessMCPBridge:
     ) -> HttpReply:
         await self._session_managers_serving()
         session_manager = self._streaming_session_manager if streaming else self._session_manager
-        return await asgi_exchange(session_manager.handle_request, request, headers, access_token)
+        # The SDK's handlers run in a copy of this context: what they note about the answer lands here.
+        notes = AnswerNotes()
+        token = ANSWER_NOTES.set(notes)
+        try:
+            reply = await asgi_exchange(session_manager.handle_request, request, headers, access_token)
+        finally:
+            ANSWER_NOTES.reset(token)
+        reply.failure = notes.failure
+        return reply
 
 
 async def _hold_open(
@@ -374,4 +383,4 @@ def as_single_sse_event(reply: HttpReply) -> HttpReply:
     """The same JSON-RPC answer as one SSE `message` event, for a client whose Accept admits only SSE."""
     body = b"event: message\ndata: " + reply.body.replace(b"\n", b"") + b"\n\n"
     headers = {**reply.headers, "Content-Type": SSE_CONTENT_TYPE, "Cache-Control": "no-cache"}
-    return HttpReply(status=reply.status, headers=headers, body=body)
+    return HttpReply(status=reply.status, headers=headers, body=body, failure=reply.failure)

@@ -19,7 +19,8 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from chalice_mcp.bridge.hooks import HandledRequest
 
-Outcome = Literal["ok", "tool_error", "protocol_error", "auth_refused"]
+# `tool_error`: the tool refused the call (bad arguments, a domain error); `tool_failed`: it raised unexpectedly.
+Outcome = Literal["ok", "tool_error", "tool_failed", "protocol_error", "auth_refused"]
 
 # The target of a request that names nothing in the catalogue, in the log and as the metrics' `tool` dimension.
 UNKNOWN_TARGET = "(unknown)"
@@ -98,6 +99,8 @@ def outcome_of(handled: HandledRequest) -> Outcome:
     if handled.answered_by == "edge" or not handled.reply.body:
         return "ok"
     answer = _json_object(_jsonrpc_payload(handled.reply.body))
+    if handled.reply.failure is not None and "result" in answer:
+        return "tool_failed"
     if "error" in answer:
         return "protocol_error"
     result = answer.get("result")

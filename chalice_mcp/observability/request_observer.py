@@ -17,7 +17,14 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 from chalice_mcp.bridge.hooks import AuthOutcome, HandledRequest
-from chalice_mcp.observability.request_facts import UNKNOWN_TARGET, Catalogue, facts_of, hashed_subject, tenant_of
+from chalice_mcp.observability.request_facts import (
+    UNKNOWN_TARGET,
+    Catalogue,
+    facts_of,
+    hashed_subject,
+    identifier,
+    tenant_of,
+)
 
 # The reasons `AuthRefusals` is counted by: the authorizer's fixed words, and this one for any other authorizer's.
 AUTH_OUTCOMES = frozenset(get_args(AuthOutcome))
@@ -98,8 +105,15 @@ class RequestObserver:
             ),
             "tenant": tenant,
             "auth_outcome": auth_outcome,
+            # A type name only: an exception's message and traceback may quote the caller's arguments.
+            "exception_type": identifier(handled.reply.failure),
         }
-        self.logger.info("mcp request", extra={k: v for k, v in fields.items() if v is not None})
+        extra = {k: v for k, v in fields.items() if v is not None}
+        if handled.reply.failure is not None:
+            # A bug in the server's own code, not the caller's mistake: the one line an operator must see.
+            self.logger.error("mcp request", extra=extra)
+        else:
+            self.logger.info("mcp request", extra=extra)
         self._emit_metrics(facts.method, facts.target, facts.outcome, handled.duration_ms, tenant)
         self._emit_auth_metrics(facts.outcome, auth_outcome)
 
@@ -110,14 +124,15 @@ class RequestObserver:
             # The catalogued name only (see `facts_of`): a client inventing names must not inflate metric cardinality.
             tool = target or UNKNOWN_TARGET
             failed = 0 if outcome == "ok" else 1
-            self._flush(
-                {"tool": tool},
-                [
-                    ("ToolInvocations", MetricUnit.Count, 1),
-                    ("ToolErrors", MetricUnit.Count, failed),
-                    ("ToolLatency", MetricUnit.Milliseconds, round(duration_ms, 3)),
-                ],
-            )
+            values = [
+                ("ToolInvocations", MetricUnit.Count, 1),
+                ("ToolErrors", MetricUnit.Count, failed),
+                ("ToolLatency", MetricUnit.Milliseconds, round(duration_ms, 3)),
+            ]
+            if outcome == "tool_failed":
+                # Counted apart from refusals: a crash is a bug to alarm on, a refusal is the caller's mistake.
+                values.append(("ToolFailures", MetricUnit.Count, 1))
+            self._flush({"tool": tool}, values)
             if self.metrics_by_tenant and tenant is not None:
                 # A blob of its own: the per-tool metrics keep their dimension set, so alarms on them still hold.
                 self._flush({"tool": tool, "tenant": tenant}, [("ToolInvocations", MetricUnit.Count, 1)])

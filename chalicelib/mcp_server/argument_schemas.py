@@ -1,5 +1,5 @@
 """How the tools' arguments read in `tools/list`: every argument's unit, range and description, without the JSON
-Schema generator's repetitions.
+Schema generator's repetitions (the endpoint cuts the titles it generates from names, `chalice_mcp.answers`).
 
 A model reads the whole tool list in every conversation that has the server connected, so each byte of it is paid
 again and again. pydantic's generator adds a title made from each argument's name ("Max Heart Rate Bpm"), spells an
@@ -10,19 +10,14 @@ what is cut here changes what clients read, not what the server accepts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 from pydantic.config import JsonDict
-from pydantic.json_schema import GenerateJsonSchema
 
 if TYPE_CHECKING:
     # The server lists tools through this module at container start, before the domain is imported.
     from chalicelib.fitness.units import Bounds
-
-# `GenerateJsonSchema.get_title_from_name` is a method only to be overridable; it reads no generator state.
-_GENERATED_TITLE = GenerateJsonSchema(by_alias=True).get_title_from_name
 
 
 def within(bounds: Bounds, description: str) -> Any:
@@ -53,21 +48,3 @@ def _without_null(schema: JsonDict) -> None:
             schema.update(kept[0])
         else:
             schema["anyOf"] = kept
-
-
-def without_generated_titles(input_schema: Mapping[str, Any]) -> dict[str, Any]:
-    """A tool's input schema without the titles generated from names: the object's ("convert_paceArguments") and
-    each property's. A title written on purpose (one that is not its name's) stays.
-
-    The SDK builds the schema with pydantic's default generator and offers no hook to pass another, so this runs on
-    the schema it built."""
-    properties = {
-        name: _without_title(argument, _GENERATED_TITLE(name)) if isinstance(argument, Mapping) else argument
-        for name, argument in input_schema.get("properties", {}).items()
-    }
-    compact = {key: value for key, value in input_schema.items() if key != "title"}
-    return {**compact, "properties": properties} if "properties" in input_schema else compact
-
-
-def _without_title(argument: Mapping[str, Any], generated_title: str) -> dict[str, Any]:
-    return {key: value for key, value in argument.items() if not (key == "title" and value == generated_title)}

@@ -1,4 +1,4 @@
-"""The bookshop's API: its own route at `/`, and an MCP endpoint at `/tools/mcp` for its two tools."""
+"""The bookshop's API: its own route at `/`, and an MCP endpoint at `/tools/mcp` for its tools, resource and prompt."""
 
 from chalice import Chalice
 

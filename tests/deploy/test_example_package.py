@@ -62,7 +62,8 @@ def test_the_packaged_example_answers_initialize_and_its_own_tools_in_an_isolate
     for reply in (initialize, tools_list, tools_call):
         assert reply["statusCode"] == 200, reply
     assert json.loads(initialize["body"])["result"]["serverInfo"]["name"] == "bookshop"
-    assert [tool["name"] for tool in json.loads(tools_list["body"])["result"]["tools"]] == ["find-books", "quote-order"]
+    listed = [tool["name"] for tool in json.loads(tools_list["body"])["result"]["tools"]]
+    assert listed == ["find-books", "quote-order", "estimate-delivery"]
     assert json.loads(tools_call["body"])["result"]["structuredContent"]["total_eur"] == 85.0
 
 

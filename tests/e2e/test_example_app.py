@@ -1,7 +1,10 @@
 """The example app (examples/bookshop) as its user runs it: the chalice_mcp wheel installed on its own, `chalice local`,
 real clients. Its own route and its MCP endpoint under `/tools` answer side by side; `mcp.Client` in every mode and
-the Inspector CLI list and call its own two tools; with MCP_AUTH=oauth and a real token issuer process, a missing
-token is a 401 that points at the metadata under the prefix, and a token for the prefixed resource passes."""
+the Inspector CLI list and call its own tools; the client's cache keeps the tool list; every error reads plainly in
+both eras (a refused argument, the shop's own refusal, a crashing tool, a prompt and a resource asked for wrongly),
+and the log at DEBUG holds no ERROR line or traceback for the caller's mistakes and one `tool_failed` line per
+crash; with MCP_AUTH=oauth and a real token issuer process, a missing token is a 401 that points at the metadata
+under the prefix, and a token for the prefixed resource passes."""
 
 from __future__ import annotations
 
@@ -18,7 +21,10 @@ import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS
 
+import chalice_mcp
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.example_app import build_wheel, copy_example, install_wheel
 from tests.support.jsonrpc import encode, initialize_body
@@ -28,7 +34,7 @@ from tests.support.token_issuer import TokenIssuer, start_token_issuer
 pytestmark = pytest.mark.e2e
 
 PREFIX = "/tools"
-TOOLS = ["find-books", "quote-order"]
+TOOLS = ["find-books", "quote-order", "estimate-delivery"]
 QUOTE = {"isbn": "9780201633610", "quantity": 12}
 # 12 copies at 49.90 with 15% off from 10 copies on (examples/bookshop/chalicelib/books.py).
 QUOTE_TOTAL_EUR = 508.98
@@ -49,9 +55,13 @@ def test_the_wheel_holds_the_endpoint_package_alone(wheel):
     distribution, version = wheel.name.split("-")[:2]
     dist_info = f"{distribution}-{version}.dist-info"
     with zipfile.ZipFile(wheel) as archive:
-        top_level = {name.split("/")[0] for name in archive.namelist()}
+        names = archive.namelist()
+        top_level = {name.split("/")[0] for name in names}
         metadata = archive.read(f"{dist_info}/METADATA").decode()
     assert top_level == {"chalice_mcp", dist_info}
+    assert "chalice_mcp/py.typed" in names
+    assert version == chalice_mcp.__version__
+    assert f"Version: {chalice_mcp.__version__}\n" in metadata
     assert "Requires-Dist: mcp" in metadata
     assert "Requires-Dist: chalice" not in metadata
 
@@ -104,6 +114,112 @@ def test_sdk_client_lists_and_calls_the_examples_own_tools_in_every_mode(booksho
     names, quote = asyncio.run(list_and_quote(endpoint_url(bookshop), mode))
     assert names == TOOLS
     assert quote == {**QUOTE, "total_eur": QUOTE_TOTAL_EUR, "bulk_discount_applied": True}
+
+
+def request_lines(server: RunningServer) -> list[dict]:
+    """The request log's JSON lines in what `chalice local` printed."""
+    lines = []
+    for line in server.log().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("message") == "mcp request":
+            lines.append(entry)
+    return lines
+
+
+async def list_tools_twice(url: str) -> tuple[int, list[str]]:
+    async with Client(url, mode="2026-07-28", read_timeout_seconds=30) as client:
+        first = await client.list_tools()
+        second = await client.list_tools()
+    return first.ttl_ms, [tool.name for tool in second.tools]
+
+
+def test_a_second_tools_list_within_the_ttl_is_served_from_the_client_cache(bookshop):
+    before = sum(line.get("jsonrpc_method") == "tools/list" for line in request_lines(bookshop))
+    ttl_ms, names = asyncio.run(list_tools_twice(endpoint_url(bookshop)))
+    assert names == TOOLS
+    # The bookshop sets no hint of its own: the endpoint's, from MCP_CACHE_TTL_SECONDS (an hour by default).
+    assert ttl_ms == 3600 * 1000
+    assert sum(line.get("jsonrpc_method") == "tools/list" for line in request_lines(bookshop)) == before + 1
+
+
+ERA_MODES = ["legacy", "2026-07-28"]
+REFUSED = {"isbn": "12", "quantity": 5000}
+UNKNOWN_BOOK = {"isbn": "9999999999999", "quantity": 1}
+
+
+async def mistakes_and_a_crash(url: str, mode: str) -> dict[str, str | int]:
+    """Each error the bookshop gives, as `mcp.Client` reads it: a tool error's text, or a protocol error's code and
+    message."""
+    answers: dict[str, str | int] = {}
+    async with Client(url, mode=mode, read_timeout_seconds=30) as client:
+        for case, tool, arguments in (
+            ("refused", "quote-order", REFUSED),
+            ("unknown-book", "quote-order", UNKNOWN_BOOK),
+            ("crash", "estimate-delivery", {"country": "FR"}),
+        ):
+            result = await client.call_tool(tool, arguments)
+            assert result.is_error, case
+            answers[case] = result.content[0].text
+        for case, ask in (
+            ("prompt", lambda: client.get_prompt("recommend-a-book", {})),
+            ("resource", lambda: client.read_resource("bookshop://books/0000000000000")),
+        ):
+            with pytest.raises(MCPError) as refused:
+                await ask()
+            answers[f"{case}-code"] = refused.value.error.code
+            answers[case] = refused.value.error.message
+    return answers
+
+
+@pytest.fixture(scope="module")
+def debug_bookshop(installed_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    server = start_example(tmp_path_factory.mktemp("debug-bookshop"), installed_wheel, MCP_LOG_LEVEL="DEBUG")
+    try:
+        yield server
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="module")
+def errors_by_era(debug_bookshop: RunningServer) -> dict[str, dict[str, str | int]]:
+    return {mode: asyncio.run(mistakes_and_a_crash(endpoint_url(debug_bookshop), mode)) for mode in ERA_MODES}
+
+
+@pytest.mark.parametrize("mode", ERA_MODES)
+def test_every_error_reads_plainly_in_both_eras(errors_by_era, mode):
+    answers = errors_by_era[mode]
+    assert str(answers["refused"]).splitlines() == [
+        r"isbn must match pattern '^\d{13}$' (got '12')",
+        "quantity must be less than or equal to 1000 (got 5000)",
+    ]
+    assert answers["unknown-book"] == "isbn: no book in stock has ISBN 9999999999999"
+    assert answers["crash"] == "internal error in tool estimate-delivery"
+    assert (answers["prompt-code"], answers["resource-code"]) == (INVALID_PARAMS, INVALID_PARAMS)
+    assert "interest" in str(answers["prompt"])
+    assert "bookshop://books/0000000000000" in str(answers["resource"])
+
+
+def test_the_debug_log_has_no_error_or_traceback_for_mistakes_and_one_tool_failed_line_per_crash(
+    errors_by_era, debug_bookshop
+):
+    assert len(errors_by_era) == len(ERA_MODES)
+    log = debug_bookshop.log()
+    lines = request_lines(debug_bookshop)
+    assert any(line["level"] == "DEBUG" or line["level"] == "INFO" for line in lines)
+    assert "Traceback" not in log
+    failed = [line for line in lines if line["outcome"] == "tool_failed"]
+    assert [(line["target"], line["exception_type"], line["level"]) for line in failed] == [
+        ("estimate-delivery", "KeyError", "ERROR")
+    ] * len(ERA_MODES)
+    assert all(line.get("lambda_request_id") for line in failed)
+    # The crashes' lines are the only ERROR lines, and nothing but the request log wrote one.
+    assert [line for line in lines if line["level"] == "ERROR" and line not in failed] == []
+    assert [line for line in log.splitlines() if "ERROR" in line and not line.startswith("{")] == []
+    refusals = [line for line in lines if line["outcome"] == "tool_error"]
+    assert len(refusals) == 2 * len(ERA_MODES)
 
 
 def inspector(node_tools: Path, url: str, *arguments: str) -> dict:

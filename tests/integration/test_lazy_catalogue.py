@@ -115,4 +115,4 @@ def test_concurrent_first_requests_register_the_catalogue_once(fresh_service):
 
 
 def test_the_card_lists_the_tools_even_before_any_request(fresh_service):
-    assert sorted(fresh_service.card["tools"]) == sorted(TOOL_NAMES)
+    assert sorted(fresh_service.card()["tools"]) == sorted(TOOL_NAMES)

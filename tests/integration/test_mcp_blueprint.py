@@ -14,7 +14,7 @@ from chalice import Chalice
 from chalice.test import Client
 from mcp.server import MCPServer
 
-from chalice_mcp import Settings, mcp_blueprint
+from chalice_mcp import MCPEndpoint, Settings, mcp_blueprint
 from chalice_mcp.auth.protected_resource import public_base_url
 from chalice_mcp.blueprint import normalised_prefix, settings_under_prefix
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
@@ -272,3 +272,18 @@ def test_a_page_for_people_under_the_prefix_sees_the_prefixed_base_url_and_json_
     assert html.body.decode() == f"http://shop.example{PREFIX}"
     assert json.loads(card.body)["endpoint"] == f"{PREFIX}/mcp"
     assert html.headers["Vary"] == card.headers["Vary"] == "Accept"
+
+
+def test_a_page_calls_the_card_and_cannot_change_what_json_clients_get():
+    def page(endpoint: MCPEndpoint, request: HttpRequest) -> HttpReply:
+        card = endpoint.card()
+        card["name"] = "changed by the page"
+        return HttpReply(200, {"Content-Type": "text/html"}, ", ".join(card["tools"]).encode())
+
+    app = shop_app(quiet_blueprint(build_shop_server(), page=page))
+    with Client(app) as client:
+        html = client.http.get(PREFIX, headers={"Accept": "text/html"})
+        card = client.http.get(PREFIX, headers={"Accept": "application/json"})
+    assert html.status_code == 200
+    assert html.body.decode() == f"{GREETING}, {SUM}"
+    assert json.loads(card.body)["name"] == "shop"

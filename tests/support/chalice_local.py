@@ -29,9 +29,14 @@ class RunningServer:
 
 
 def start_chalice_local(
-    project_dir: Path, log_path: Path, environment: dict[str, str] | None = None, port: int | None = None
+    project_dir: Path,
+    log_path: Path,
+    environment: dict[str, str] | None = None,
+    port: int | None = None,
+    stage: str | None = None,
 ) -> RunningServer:
-    """Start `chalice local` for `project_dir` (on `port`, else a free one) and wait (bounded) until `GET /` answers."""
+    """Start `chalice local` for `project_dir` (on `port`, else a free one; with the `stage` of its config, else
+    dev) and wait (bounded) until `GET /` answers."""
     port = port or free_port()
     chalice = Path(sys.executable).with_name("chalice")
     command = [
@@ -44,6 +49,7 @@ def start_chalice_local(
         "127.0.0.1",
         "--port",
         str(port),
+        *(["--stage", stage] if stage else []),
     ]
     process = start_logged_process(command, log_path, {**os.environ, **(environment or {})})
     server = RunningServer(process=process, base_url=f"http://127.0.0.1:{port}", log_path=log_path)
