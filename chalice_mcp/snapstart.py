@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION
 
-from chalice_mcp.bridge.exchange import HttpRequest
+from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.settings import ENDPOINT_PATH
 
 if TYPE_CHECKING:
@@ -68,9 +68,8 @@ def prime_endpoint(
     try:
         endpoint.prepare()
         answer = endpoint.bridge.answer_in_process
-        tools = _listed(answer, "tools/list", "tools")
         if example_calls is None:
-            example_calls = declared_example_calls(tools)
+            example_calls = declared_example_calls(_listed(answer, "tools/list", "tools"))
         if resource_uri is None:
             resources = _listed(answer, "resources/list", "resources")
             resource_uri = str(resources[0]["uri"]) if resources else None
@@ -115,12 +114,18 @@ def example_arguments(input_schema: Mapping[str, Any]) -> dict[str, Any] | None:
 _MAX_LIST_PAGES = 50
 
 
-def _listed(answer: Callable[[HttpRequest], Any], method: str, key: str) -> list[dict[str, Any]]:
+def _listed(answer: Callable[[HttpRequest], HttpReply], method: str, key: str) -> list[dict[str, Any]]:
+    """Every item of a list, as the wire gives them; what cannot be read ends the list (priming is an optimisation:
+    it must never fail the snapshot)."""
     items: list[dict[str, Any]] = []
     params: dict[str, Any] = {}
     for _ in range(_MAX_LIST_PAGES):
         reply = answer(_handshake(method, params))
-        result = json.loads(reply.body).get("result") if reply.status == 200 else None
+        try:
+            message = json.loads(reply.body) if reply.status == 200 else None
+        except ValueError:
+            message = None
+        result = message.get("result") if isinstance(message, dict) else None
         if not isinstance(result, dict):
             break
         items += [item for item in result.get(key, []) if isinstance(item, dict)]
