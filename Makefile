@@ -125,14 +125,15 @@ MERGE_TEMPLATES = deploy/merge-template.json $(if $(filter True,$(STAGE_API_KEY_
 # `chalice package` takes one merge template: the stage's templates merged into one, the way Chalice merges.
 MERGED_TEMPLATE := build/merge-template-$(STAGE).json
 
-# SAM template + zip from `chalice package` with the stage's merge templates, then bytecode added to the zip.
+# SAM template + zip from `chalice package` with the stage's merge templates, then SnapStart and bytecode through the
+# command any app runs on its own package (docs/own-tools.md), from the chalice_mcp that the zip ships (vendor/).
 package: $(PACKAGE_VENV)/.installed
 	test -n "$(PACKAGE_DIR)" && rm -rf "$(PACKAGE_DIR)"
 	$(PACKAGE_VENV)/bin/python deploy/stage_template.py $(STAGE) "$(STAGE_TEMPLATE)"
 	$(PACKAGE_VENV)/bin/python deploy/merge_templates.py "$(MERGED_TEMPLATE)" $(MERGE_TEMPLATES)
 	AWS_DEFAULT_REGION=$(AWS_REGION) $(PACKAGE_VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template "$(MERGED_TEMPLATE)" "$(PACKAGE_DIR)"
-	$(PACKAGE_VENV)/bin/python deploy/add_bytecode.py "$(PACKAGE_DIR)"
+	PYTHONPATH="$(CURDIR)/vendor" $(PACKAGE_VENV)/bin/python -m chalice_mcp.snapstart_package "$(PACKAGE_DIR)"
 
 # The SnapStart path through CloudFormation; needs AWS credentials, the AWS CLI and an S3 bucket in AWS_REGION.
 deploy: package deploy-packaged
@@ -162,7 +163,8 @@ bench-cold-start: $(BIN)/.installed $(BENCH_PEERS)/.installed
 
 # An example app's Lambda package, built the way its user builds it (docs/own-tools.md): a copy of the app with the
 # wheel built into its wheels/, a venv of the runtime's Python with the app's requirements.txt and Chalice installed (Chalice
-# imports app.py to package it), `chalice package`, then bytecode added.
+# imports app.py to package it), `chalice package`, then SnapStart and bytecode by the installed wheel's command, run
+# in the app's copy so that nothing of this repository is on its path.
 EXAMPLE ?= bookshop
 EXAMPLE_PACKAGE_DIR ?= build/example-$(EXAMPLE)-package
 EXAMPLE_PROJECT = $(EXAMPLE_PACKAGE_DIR)-project
@@ -183,7 +185,8 @@ example-package: $(PACKAGE_VENV)/.installed
 		--no-deps wheels/chalice_mcp-*.whl
 	cd "$(EXAMPLE_PROJECT)" && AWS_DEFAULT_REGION=$(AWS_REGION) "$(CURDIR)/$(EXAMPLE_VENV)/bin/chalice" package \
 		--stage dev "$(abspath $(EXAMPLE_PACKAGE_DIR))"
-	$(EXAMPLE_VENV)/bin/python deploy/add_bytecode.py "$(EXAMPLE_PACKAGE_DIR)"
+	cd "$(EXAMPLE_PROJECT)" && "$(CURDIR)/$(EXAMPLE_VENV)/bin/python" -m chalice_mcp.snapstart_package \
+		"$(abspath $(EXAMPLE_PACKAGE_DIR))"
 
 clean-package:
 	rm -rf build/package build/venv-python* build/bench-peers-python* build/merge-template-*.json build/stage-template-*.json \

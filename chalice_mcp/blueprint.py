@@ -23,6 +23,7 @@ from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import Authorizer
 from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUESTS, MCPEndpoint, Page, build_endpoint
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
+from chalice_mcp.snapstart import prime_endpoint
 
 # Every method but POST is answered by the edge rules: 405, or the CORS preflight for OPTIONS.
 OTHER_METHODS = ["GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
@@ -79,6 +80,7 @@ def mcp_blueprint(
     register_catalogue: Callable[[MCPServer], None] | None = None,
     page: Page | None = None,
     before_snapshot: Callable[[MCPEndpoint], None] | None = None,
+    prime: bool = False,
     service_name: str | None = None,
     metrics_namespace: str = DEFAULT_METRICS_NAMESPACE,
     authorizer: Authorizer | None = None,
@@ -91,10 +93,15 @@ def mcp_blueprint(
     (at init under SnapStart or provisioned concurrency), so an app's other routes never pay for it.
     `register_catalogue(server)` registers tools, resources and prompts at their first need (`LazyCatalogue`).
     `settings` default to the `MCP_*` environment variables; the request log names `service_name`, else the
-    server's name; the rest is passed to `build_endpoint`, which gives the server the endpoint's answer rules
-    (`chalice_mcp.answers`). docs/own-tools.md documents every argument.
+    server's name. With `prime=True`, SnapStart's before-snapshot hook is `chalice_mcp.snapstart.prime_endpoint`
+    (one request of each kind from the server's own catalogue); `before_snapshot` is a hook of the app's own instead.
+    The rest is passed to `build_endpoint`, which gives the server the endpoint's answer rules (`chalice_mcp.answers`).
+    docs/own-tools.md documents every argument.
     """
+    if prime and before_snapshot is not None:
+        raise ValueError("give mcp_blueprint either prime=True or a before_snapshot hook of your own, not both")
     settings = settings if settings is not None else Settings.from_environment()
+    snapshot_hook = prime_endpoint if prime else before_snapshot
 
     def build(endpoint_settings: Settings, endpoint_path: str) -> MCPEndpoint:
         built = server if isinstance(server, MCPServer) else server()
@@ -103,7 +110,7 @@ def mcp_blueprint(
             endpoint_settings,
             register_catalogue=register_catalogue,
             page=page,
-            before_snapshot=before_snapshot,
+            before_snapshot=snapshot_hook,
             service_name=service_name or log_service_name(built.name, blueprint.current_app),
             metrics_namespace=metrics_namespace,
             endpoint_path=endpoint_path,

@@ -16,8 +16,7 @@ from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import Authorizer
 from chalice_mcp.endpoint import MCPEndpoint, build_endpoint
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
-from chalice_mcp.snapstart import priming_requests
-from chalicelib import garbage_collector
+from chalice_mcp.snapstart import prime_endpoint
 from chalicelib.mcp_server import build_fitness_server
 from chalicelib.mcp_server.catalogue import register_catalogue
 from chalicelib.mcp_server.home_page import CONTENT_SECURITY_POLICY, render_home_page, tool_summaries
@@ -84,15 +83,8 @@ def front_page(endpoint: MCPEndpoint, request: HttpRequest) -> HttpReply:
 
 
 def prime(endpoint: MCPEndpoint) -> None:
-    """Answer one request of each kind in-process, so that a container restored from a snapshot taken now starts
-    with every first-time path already taken (chalice_mcp/snapstart.py)."""
-    # What priming builds is kept for the container's life: frozen like the start's objects, a restored container's
-    # collections do not walk it (a full pass over it would cost the first request more than priming saves, as every
-    # page it touches is faulted in from the snapshot).
-    with garbage_collector.paused_while_starting():
-        from chalicelib.mcp_server.tool_catalogue import FORMULA_INDEX_URI, TOOL_CATALOGUE
+    """The generic priming (chalice_mcp/snapstart.py) with the catalogue's example calls and its formula index, so
+    that a container restored from a snapshot taken now starts with every first-time path already taken."""
+    from chalicelib.mcp_server.tool_catalogue import FORMULA_INDEX_URI, TOOL_CATALOGUE
 
-        endpoint.prepare()
-        example_calls = {tool.name: tool.example.arguments for tool in TOOL_CATALOGUE}
-        for request in priming_requests(example_calls, FORMULA_INDEX_URI):
-            endpoint.bridge.answer_in_process(request)
+    prime_endpoint(endpoint, {tool.name: tool.example.arguments for tool in TOOL_CATALOGUE}, FORMULA_INDEX_URI)

@@ -1,12 +1,16 @@
 """The example app's Lambda package, built as its user builds it (`make example-package`: the chalice_mcp wheel named
-by the app's requirements.txt, `chalice package`): a fresh interpreter of the runtime's version, with nothing but the
-unpacked zip and the standard library on its path, answers `initialize` and calls the app's own tools at the
-prefixed endpoint — and imports chalice_mcp from the zip, where the wheel put it."""
+by the app's requirements.txt, `chalice package`, then the wheel's `python -m chalice_mcp.snapstart_package`): its
+template has SnapStart on the app's function with every route through the alias, and its zip the bytecode; a fresh
+interpreter of the runtime's version, with nothing but the unpacked zip and the standard library on its path,
+answers `initialize` and calls the app's own tools at the prefixed endpoint from that bytecode alone — and imports
+chalice_mcp from the zip, where the wheel put it."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +18,9 @@ import pytest
 
 from bench.api_gateway_events import proxy_event
 from tests.deploy.test_lambda_package_offline import run_isolated
+from tests.deploy.test_lambda_template import cfn_lint
 from tests.support.jsonrpc import handshake_headers, initialize_body, request_body
-from tests.support.lambda_package import PROJECT_ROOT, BuiltPackage, run_make
+from tests.support.lambda_package import PROJECT_ROOT, BuiltPackage, run_make, sam_transform
 
 pytestmark = pytest.mark.e2e
 
@@ -73,3 +78,50 @@ def test_the_packaged_example_imports_chalice_mcp_from_the_zip(isolated_run):
     assert any(path.startswith(f"{package_dir}/chalice_mcp/") for path in loaded)
     assert any(path.startswith(f"{package_dir}/chalicelib/tools.py") for path in loaded)
     assert (package_dir / "chalice_mcp-0.1.0.dist-info").is_dir()
+
+
+def test_the_example_function_has_snapstart_and_every_route_invokes_its_alias(example_package):
+    resources = example_package.template["Resources"]
+    functions = [name for name, resource in resources.items() if resource["Type"] == "AWS::Serverless::Function"]
+    assert functions == ["APIHandler"]
+    assert example_package.function["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert example_package.function["AutoPublishAlias"] == "live"
+    paths = resources["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    uris = [operation["x-amazon-apigateway-integration"]["uri"] for ops in paths.values() for operation in ops.values()]
+    assert f"{ENDPOINT}" in paths and len(uris) > 5
+    assert all(uri["Fn::Sub"][1] == {"AliasArn": {"Ref": "APIHandler.Alias"}} for uri in uris)
+    assert resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] == {"Ref": "APIHandler.Alias"}
+    url = example_package.template["Outputs"]["MCPEndpointURL"]["Value"]["Fn::Sub"]
+    assert url.endswith(f"/api{ENDPOINT}")
+
+
+def test_the_example_template_passes_cfn_lint_before_and_after_the_sam_transform(example_package, tmp_path):
+    transformed = tmp_path / "example-transformed.json"
+    transformed.write_text(json.dumps(sam_transform(example_package.template)))
+    result = cfn_lint(example_package.directory / "sam.json", transformed)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_example_zip_holds_unchecked_hash_bytecode_for_its_own_code_and_the_wheels(example_package):
+    with zipfile.ZipFile(example_package.lambda_zip) as archive:
+        names = archive.namelist()
+        app_bytecode = [name for name in names if name.startswith("chalicelib/__pycache__/") and name.endswith(".pyc")]
+        assert app_bytecode
+        header = archive.read(app_bytecode[0])[:16]
+    assert any(name.startswith("chalice_mcp/__pycache__/") and name.endswith(".pyc") for name in names)
+    # PEP 552: flags 0b01 is a hash-based .pyc whose source is never checked.
+    assert int.from_bytes(header[4:8], "little") == 0b01
+
+
+def test_the_packaged_example_runs_from_bytecode_alone(example_package, example_runtime_python, isolated_run, tmp_path):
+    """With every source replaced by code that fails, the app still answers: nothing was compiled from source."""
+    bytecode_only = tmp_path / "task"
+    shutil.copytree(isolated_run["unpacked"], bytecode_only)
+    replaced = 0
+    for source in bytecode_only.rglob("*.py"):
+        source.write_text('raise ImportError("compiled from source instead of the packaged bytecode")\n')
+        replaced += 1
+    assert replaced > 100
+    events = [proxy_event(initialize_body(), path=ENDPOINT)]
+    run = run_isolated(example_runtime_python, bytecode_only, events, example_package.environment)
+    assert run["replies"][0]["statusCode"] == 200

@@ -155,17 +155,22 @@ def test_the_packaged_app_runs_from_bytecode_alone(runtime_python, unpacked, dev
     assert run["replies"][0]["statusCode"] == 200
 
 
-def test_add_bytecode_refuses_a_python_other_than_the_runtime(dev_package, tmp_path):
+def test_the_snapstart_package_command_refuses_a_python_other_than_the_runtime_and_changes_nothing(
+    dev_package, tmp_path
+):
     """Bytecode is read only by the Python minor version that wrote it; the wrong one would ship dead weight."""
-    shutil.copy(dev_package.directory / "sam.json", tmp_path / "sam.json")
-    template = json.loads((tmp_path / "sam.json").read_text())
-    template["Resources"]["APIHandler"]["Properties"]["Runtime"] = "python3.9"
+    shutil.copy(dev_package.chalice_zip, tmp_path / "deployment.zip")
+    template = json.loads((dev_package.directory / "sam.json").read_text())
+    template["Resources"]["APIHandler"]["Properties"]["Runtime"] = "python3.13"
     (tmp_path / "sam.json").write_text(json.dumps(template))
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
     result = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "deploy" / "add_bytecode.py"), str(tmp_path)],
+        [sys.executable, "-m", "chalice_mcp.snapstart_package", str(tmp_path)],
         capture_output=True,
         text=True,
+        cwd=PROJECT_ROOT,
         check=False,
     )
     assert result.returncode == 1
-    assert "python3.9" in result.stderr
+    assert "python3.13" in result.stderr
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before

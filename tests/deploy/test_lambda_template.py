@@ -18,8 +18,8 @@ pytestmark = pytest.mark.e2e
 
 CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
 SNAPSTART_ALIAS = "APIHandlerAliaslive"
-# The integration deploy/merge-template.json gives each route: API Gateway invokes the alias, which has the invoke
-# permission, not the bare function (which would be refused with a 500).
+# The integration `python -m chalice_mcp.snapstart_package` gives each route: API Gateway invokes the alias, which has
+# the invoke permission, not the bare function (which would be refused with a 500).
 ALIAS_INVOCATION_URI = {
     "Fn::Sub": [
         "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AliasArn}/invocations",
@@ -71,8 +71,8 @@ def test_the_function_runs_python_3_12_or_later_with_snapstart_on_its_published_
 
 def test_every_route_of_every_stage_invokes_the_snapstart_alias(all_packages):
     """SnapStart applies to published versions, and the invoke permission is the alias's: a route that invoked the
-    bare function would answer 500 in AWS. A route added to app.py without an entry in deploy/merge-template.json
-    fails here."""
+    bare function would answer 500 in AWS. The routes are found in the template, so a route added to app.py is
+    covered without an entry anywhere."""
     assert set(all_packages) == STAGES
     for stage, package in all_packages.items():
         paths = package.template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
@@ -83,7 +83,7 @@ def test_every_route_of_every_stage_invokes_the_snapstart_alias(all_packages):
         }
         assert {"POST /mcp", "GET /"} <= set(routes), stage
         not_through_the_alias = [route for route, uri in routes.items() if uri != ALIAS_INVOCATION_URI]
-        assert not_through_the_alias == [], f"{stage}: routes missing from deploy/merge-template.json"
+        assert not_through_the_alias == [], f"{stage}: routes that invoke the bare function"
 
 
 def test_the_invoke_permission_is_the_snapstart_alias_s_after_the_sam_transform(transformed):

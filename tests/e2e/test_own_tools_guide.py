@@ -39,7 +39,10 @@ def fenced(language: str) -> list[str]:
     return re.findall(rf"^```{language}\n(.*?)^```", GUIDE.read_text(), flags=re.DOTALL | re.MULTILINE)
 
 
-def guide_files() -> dict[str, str]:
+SNIPPETS = "snippets/"
+
+
+def python_blocks() -> dict[str, str]:
     """Each Python block of the guide, by the path its first line names."""
     files = {}
     for block in fenced("python"):
@@ -49,6 +52,16 @@ def guide_files() -> dict[str, str]:
         assert path not in files, path
         files[path] = block
     return files
+
+
+def guide_files() -> dict[str, str]:
+    """The files of the guide's app: every Python block but the stand-alone snippets of the later sections."""
+    return {path: block for path, block in python_blocks().items() if not path.startswith(SNIPPETS)}
+
+
+def guide_snippets() -> dict[str, str]:
+    """The stand-alone examples (SnapStart priming, the registry entry): each runs on its own."""
+    return {path: block for path, block in python_blocks().items() if path.startswith(SNIPPETS)}
 
 
 def printed_by_client_script() -> str:
@@ -69,9 +82,30 @@ def test_the_guide_names_a_file_for_every_python_block_and_has_one_config():
         "client.py",
         "client_with_token.py",
     }
+    assert set(guide_snippets()) == {
+        "snippets/app_primed_from_examples.py",
+        "snippets/app_primed_with_calls.py",
+        "snippets/registry_entry.py",
+    }
     [config] = fenced("json")
     assert json.loads(config)["app_name"] == "bookshop"
     assert any("touch chalicelib/__init__.py" in block for block in fenced("bash"))
+
+
+@pytest.mark.parametrize("path", sorted(guide_snippets()))
+def test_each_snippet_of_the_guide_runs_on_its_own_with_the_wheel(path, installed_wheel, tmp_path):
+    script = tmp_path / Path(path).name
+    script.write_text(guide_snippets()[path])
+    completed = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_TIMEOUT_SECONDS,
+        env={**os.environ, "PYTHONPATH": str(installed_wheel)},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
 
 
 def write_project(target: Path, base_url: str, issuer: str = GUIDE_ISSUER) -> Path:

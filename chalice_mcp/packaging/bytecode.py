@@ -1,18 +1,15 @@
-"""Add `unchecked-hash` bytecode to the Lambda package that `chalice package` wrote, so a cold start imports `.pyc`
-instead of compiling every module.
+"""`unchecked-hash` bytecode in the Lambda zip that `chalice package` wrote, so a cold start imports `.pyc` instead
+of compiling every module.
 
 Chalice's zip holds sources only, and Lambda's `/var/task` is read-only: without bytecode in the zip, every cold start
-compiles all ≈1,100 modules again. Timestamp-based `.pyc` would not help either, because Chalice restamps every file
-to 1980-01-01 and the stored source mtime would never match. `unchecked-hash` `.pyc` (PEP 552) are used without
-looking at the source at all, so they survive any restamping; the zip is built once and never edited in place, so
-they cannot go stale.
+compiles every module again. Timestamp-based `.pyc` would not help either, because Chalice restamps every file to
+1980-01-01 and the stored source mtime would never match. `unchecked-hash` `.pyc` (PEP 552) are used without looking
+at the source at all, so they survive any restamping; the zip is built once and never edited in place, so they
+cannot go stale.
 
-A `.pyc` is only read by the Python minor version that wrote it (`__pycache__/NAME.cpython-312.pyc`): this script
-must run under the same Python as the function's runtime, and refuses to run otherwise.
-
-Usage: python deploy/add_bytecode.py PACKAGE_DIR
-  PACKAGE_DIR is `chalice package` output (`sam.json` + `deployment.zip`). The zip is replaced by one with bytecode;
-  Chalice's own zip is kept beside it as `deployment-chalice.zip` (the benchmark's "naive" artifact).
+A `.pyc` is only read by the Python minor version that wrote it (`__pycache__/NAME.cpython-312.pyc`): the bytecode is
+written only by the same Python as the function's runtime. Chalice's own zip is kept beside the new one as
+`deployment-chalice.zip`.
 """
 
 from __future__ import annotations
@@ -37,12 +34,12 @@ LAMBDA_TASK_ROOT = "/var/task"
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 
-class PackagingError(RuntimeError):
+class BytecodeError(RuntimeError):
     """The package cannot be given bytecode as asked; the message says why."""
 
 
 def function_runtime(template_path: Path) -> str:
-    """The `Runtime` of the one Lambda function in Chalice's SAM template, e.g. `python3.12`."""
+    """The one `Runtime` of the Lambda functions in Chalice's SAM template, e.g. `python3.12`."""
     template = json.loads(template_path.read_text())
     runtimes = {
         resource["Properties"]["Runtime"]
@@ -50,16 +47,16 @@ def function_runtime(template_path: Path) -> str:
         if resource["Type"] == "AWS::Serverless::Function"
     }
     if len(runtimes) != 1:
-        raise PackagingError(f"expected one function runtime in {template_path}, found {sorted(runtimes)}")
-    return runtimes.pop()
+        raise BytecodeError(f"expected one function runtime in {template_path}, found {sorted(runtimes)}")
+    return str(runtimes.pop())
 
 
 def check_runtime_matches_this_python(runtime: str) -> None:
     this_python = f"python{sys.version_info.major}.{sys.version_info.minor}"
     if runtime != this_python:
-        raise PackagingError(
+        raise BytecodeError(
             f"the function runs on {runtime} but this is {this_python}: its bytecode would be ignored. "
-            f"Run this script with the Python that ran `chalice package`."
+            f"Run this with the Python that ran `chalice package`."
         )
 
 
@@ -73,7 +70,7 @@ def compile_tree(root: Path) -> None:
         invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
     )
     if not compiled:
-        raise PackagingError("some modules in the package do not compile (see above): they could not be imported")
+        raise BytecodeError("some modules in the package do not compile (see above): they could not be imported")
 
 
 def rebuild_zip_with_bytecode(source_zip: Path, target_zip: Path) -> int:
@@ -106,24 +103,7 @@ def add_bytecode(package_dir: Path) -> int:
     chalice_zip = package_dir / CHALICE_ZIP
     lambda_zip = package_dir / LAMBDA_ZIP
     # Chalice's zip is the input: a zip without bytecode is fresh from `chalice package`; one with bytecode was made
-    # by an earlier run of this script, whose input was kept.
+    # by an earlier run, whose input was kept.
     if not has_bytecode(lambda_zip):
         shutil.move(lambda_zip, chalice_zip)
     return rebuild_zip_with_bytecode(chalice_zip, lambda_zip)
-
-
-def main(arguments: list[str]) -> int:
-    if len(arguments) != 1:
-        print(__doc__.split("Usage:")[1], file=sys.stderr)
-        return 2
-    try:
-        added = add_bytecode(Path(arguments[0]))
-    except PackagingError as error:
-        print(f"add_bytecode: {error}", file=sys.stderr)
-        return 1
-    print(f"Added {added} unchecked-hash .pyc for {function_runtime(Path(arguments[0]) / TEMPLATE)} to {LAMBDA_ZIP}.")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
