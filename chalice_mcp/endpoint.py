@@ -26,6 +26,7 @@ from chalice_mcp.bridge.stateless_mcp import StreamableHTTPServer
 from chalice_mcp.card import server_card
 from chalice_mcp.lazy_catalogue import LazyCatalogue
 from chalice_mcp.observability import RequestObserver, configure_library_logging
+from chalice_mcp.request_state import configure_request_state
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
 from chalice_mcp.snapstart import refresh_after_restore, register_runtime_hooks
 
@@ -176,6 +177,8 @@ def build_endpoint(
     given.
     """
     configure_library_logging()
+    # First: on Lambda, a server that could ask without MCP_REQUEST_STATE_KEYS must not start at all.
+    configure_request_state(server, settings)
     event_loop = ContainerEventLoop()
     catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
     tool_names = RegisteredToolNames(server, event_loop, catalogue)
