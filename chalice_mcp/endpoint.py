@@ -16,6 +16,7 @@ from typing import IO, Any
 from mcp.server import MCPServer
 
 from chalice_mcp.auth.protected_resource import metadata_reply
+from chalice_mcp.auth.tool_scopes import ToolScopes
 from chalice_mcp.bridge import StatelessMCPBridge
 from chalice_mcp.bridge.content_negotiation import prefers_html
 from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
@@ -179,6 +180,8 @@ def build_endpoint(
     configure_library_logging()
     # First: on Lambda, a server that could ask without MCP_REQUEST_STATE_KEYS must not start at all.
     configure_request_state(server, settings)
+    if settings.oauth_tool_scopes:
+        server.middleware.append(ToolScopes(settings.oauth_tool_scopes).describe_access)
     event_loop = ContainerEventLoop()
     catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
     tool_names = RegisteredToolNames(server, event_loop, catalogue)

@@ -10,6 +10,7 @@ from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
 from chalice_mcp.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken, TokenRules
 from chalice_mcp.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
 from chalice_mcp.auth.protected_resource import bearer_challenge, invalid_host_reply, public_base_url
+from chalice_mcp.auth.tool_scopes import ToolScopes
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest, jsonrpc_error_reply
 from chalice_mcp.bridge.hooks import AuthDecision
 from chalice_mcp.settings import Settings
@@ -30,6 +31,7 @@ class OAuthAuthorizer:
         self.validator = validator
         # The audience is the server's configured identity, never anything a request says (its Host, say).
         self.audience = settings.resource_url
+        self.tool_scopes = ToolScopes(settings.oauth_tool_scopes, required=settings.oauth_scopes)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OAuthAuthorizer:
@@ -55,7 +57,7 @@ class OAuthAuthorizer:
         if token == "":
             return AuthDecision(refusal=self._unauthorized(base_url, "the Bearer credentials are malformed", True))
         try:
-            return AuthDecision(access_token=self.validator.validate(token, self.audience, deadline))
+            access_token = self.validator.validate(token, self.audience, deadline)
         except InvalidToken as invalid:
             return AuthDecision(refusal=self._unauthorized(base_url, str(invalid), True))
         except InsufficientScope as insufficient:
@@ -70,6 +72,9 @@ class OAuthAuthorizer:
                 {"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
             return AuthDecision(refusal=refusal)
+        if self.tool_scopes and (needed := self.tool_scopes.needed_beyond(access_token.scopes, request)):
+            return AuthDecision(refusal=self._step_up(base_url, *needed))
+        return AuthDecision(access_token=access_token)
 
     def _unauthorized(self, base_url: str, reason: str, token_sent: bool = False) -> HttpReply:
         challenge = bearer_challenge(
@@ -88,6 +93,14 @@ class OAuthAuthorizer:
             error_description=str(insufficient),
         )
         return jsonrpc_error_reply(403, INVALID_REQUEST, f"Forbidden: {insufficient}", {"WWW-Authenticate": challenge})
+
+    def _step_up(self, base_url: str, tool: str, scope: str) -> HttpReply:
+        # The tool and its scope are the configured ones (a name the request gave only selects an entry).
+        reason = f"the tool {tool} needs the scope {scope}"
+        challenge = bearer_challenge(
+            base_url, self.tool_scopes.scopes_for(scope), error="insufficient_scope", error_description=reason
+        )
+        return jsonrpc_error_reply(403, INVALID_REQUEST, f"Forbidden: {reason}", {"WWW-Authenticate": challenge})
 
 
 def bearer_token(authorization: str | None) -> str | None:
