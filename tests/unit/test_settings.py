@@ -93,7 +93,13 @@ def test_the_prod_stage_as_shipped_is_refused_until_its_placeholders_are_filled_
     prod = {**config["environment_variables"], **config["stages"]["prod"]["environment_variables"]}
     with pytest.raises(SettingsError) as raised:
         Settings.from_environment(prod)
-    for variable in ("MCP_OAUTH_ISSUER", "MCP_OAUTH_CLIENT_IDS", "MCP_PUBLIC_URL", "MCP_SUBJECT_HASH_KEY"):
+    for variable in (
+        "MCP_OAUTH_ISSUER",
+        "MCP_OAUTH_CLIENT_IDS",
+        "MCP_PUBLIC_URL",
+        "MCP_SUBJECT_HASH_KEY",
+        "MCP_REQUEST_STATE_KEYS",
+    ):
         assert variable in str(raised.value)
 
 
