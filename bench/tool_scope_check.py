@@ -7,8 +7,8 @@ check; they differ only in the scope check:
   on, token has every scope  one gated tool; the token carries its scope, so the request is not read.
   on, handshake era          the token lacks the gated scope: the body is parsed to find the called tool.
   on, 2026-07-28             the token lacks it: the tool is read from the Mcp-Name header.
-Rounds alternate between the variants, so machine noise hits all of them alike. The check alone
-(`ToolScopes.needed_beyond`) is timed too, as the request's share is within the noise of a whole request.
+Each round runs every variant once, in a shuffled order, so machine noise and position hit all of them alike. The
+check alone (`ToolScopes.needed_beyond`) is timed too, as its share is within the noise of a whole request.
 Run: .venv/bin/python bench/tool_scope_check.py [rounds]
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import statistics
 import sys
 import time
@@ -83,13 +84,16 @@ def main(rounds: int = 2000) -> None:
             answer()
 
     samples: dict[str, list[float]] = {name: [] for name in variants}
+    order = list(variants.items())
+    shuffle = random.Random(2026).shuffle
     for _ in range(rounds):
-        for name, answer in variants.items():
+        shuffle(order)
+        for name, answer in order:
             start = time.perf_counter()
             answer()
             samples[name].append(time.perf_counter() - start)
 
-    print(f"authorized tools/call through endpoint.handle: {rounds} rounds per variant, alternating")
+    print(f"authorized tools/call through endpoint.handle: {rounds} rounds per variant, shuffled in each round")
     for era in ("handshake", "2026-07-28"):
         baseline = median_ms(samples[f"off, {era}"])
         for name in (f"off, {era}", f"on, token has every scope, {era}", f"on, token lacks one, {era}"):
