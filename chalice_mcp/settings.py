@@ -212,8 +212,13 @@ class Settings(BaseModel):
             facts.update(
                 oauth_issuer=self.oauth_issuer, resource=self.resource_url, scopes=" ".join(self.oauth_scopes) or None
             )
+            if self.oauth_tool_scopes:
+                facts["tool_scopes"] = dict(self.oauth_tool_scopes)
         elif not self.api_key_required:
             facts["warning"] = "no authentication: anyone who can reach this server may call its tools"
+        if self.request_state_keys:
+            # How many, never which: a rotation shows as two.
+            facts["request_state_keys"] = len(self.request_state_keys)
         return facts
 
     @classmethod

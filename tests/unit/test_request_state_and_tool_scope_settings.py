@@ -83,3 +83,11 @@ def test_a_malformed_tool_scope_setting_is_an_error_naming_it(value, problem):
 def test_tool_scopes_without_oauth_are_refused_rather_than_left_unchecked():
     with pytest.raises(SettingsError, match="MCP_OAUTH_TOOL_SCOPES needs MCP_AUTH=oauth"):
         Settings.from_environment({"MCP_OAUTH_TOOL_SCOPES": '{"calculate-vdot": "fitness:premium"}'})
+
+
+def test_the_startup_facts_count_the_request_state_keys_and_name_the_gated_tools():
+    environment = {**OAUTH, "MCP_REQUEST_STATE_KEYS": f"{NEW_KEY},{OLD_KEY}", "MCP_OAUTH_TOOL_SCOPES": '{"a": "b"}'}
+    facts = Settings.from_environment(environment).startup_facts()
+    assert facts["request_state_keys"] == 2
+    assert facts["tool_scopes"] == {"a": "b"}
+    assert "request_state_keys" not in Settings.from_environment({}).startup_facts()
