@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import atexit
 import json
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from mcp.server import MCPServer
@@ -39,15 +40,25 @@ INITS_AHEAD_OF_REQUESTS = frozenset({SNAPSTART_INIT, "provisioned-concurrency"})
 # The CloudWatch namespace of the metrics when neither MCP_METRICS_NAMESPACE nor the app names one.
 DEFAULT_METRICS_NAMESPACE = "MCP"
 
+logger = logging.getLogger(__name__)
+
 
 class RegisteredToolNames:
     """The names of the tools registered on a server, read once they are all there: the tool dimension of the
     metrics takes only these, so a client inventing names cannot inflate metric cardinality."""
 
-    def __init__(self, server: MCPServer, event_loop: ContainerEventLoop, catalogue: LazyCatalogue | None) -> None:
+    def __init__(
+        self,
+        server: MCPServer,
+        event_loop: ContainerEventLoop,
+        catalogue: LazyCatalogue | None,
+        gated: Iterable[str] = (),
+    ) -> None:
         self._server = server
         self._event_loop = event_loop
         self._catalogue = catalogue
+        # The tools of MCP_OAUTH_TOOL_SCOPES: a name the server lacks is a misspelling that gates nothing.
+        self._gated = tuple(gated)
         self._lock = threading.Lock()
         self._names: tuple[str, ...] | None = None
 
@@ -60,6 +71,8 @@ class RegisteredToolNames:
                 if self._names is None:
                     tools = self._event_loop.run(self._server.list_tools())
                     self._names = tuple(tool.name for tool in tools)
+                    if unknown := sorted(set(self._gated) - set(self._names)):
+                        logger.warning("MCP_OAUTH_TOOL_SCOPES names tools this server lacks: %s", ", ".join(unknown))
         return self._names
 
     def __contains__(self, name: object) -> bool:
@@ -184,7 +197,7 @@ def build_endpoint(
         server.middleware.append(ToolScopes(settings.oauth_tool_scopes).describe_access)
     event_loop = ContainerEventLoop()
     catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
-    tool_names = RegisteredToolNames(server, event_loop, catalogue)
+    tool_names = RegisteredToolNames(server, event_loop, catalogue, gated=settings.oauth_tool_scopes)
     observer = RequestObserver(
         log_level=settings.log_level,
         metrics_namespace=settings.metrics_namespace or metrics_namespace,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from typing import Any
 
 import pytest
@@ -142,3 +143,12 @@ def test_a_token_with_every_tool_scope_is_let_through_without_reading_the_reques
     unreadable = HttpRequest("POST", "/mcp", {"mcp-protocol-version": "2025-11-25"}, b"\xff not json")
     assert scopes.needed_beyond([REQUIRED_SCOPE, PREMIUM_SCOPE], unreadable) is None
     assert scopes.needed_beyond([REQUIRED_SCOPE], unreadable) is None
+
+
+def test_a_gated_tool_the_server_lacks_is_a_warning_once_the_tools_are_known(caplog):
+    settings = oauth_settings(MCP_OAUTH_TOOL_SCOPES=json.dumps({"calculate-vdott": PREMIUM_SCOPE}))
+    service = build_service(settings, authorizer=oauth_authorizer(settings))
+    with caplog.at_level(logging.WARNING):
+        assert GATED_TOOL in service.tool_names.names()
+    warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+    assert warnings == ["MCP_OAUTH_TOOL_SCOPES names tools this server lacks: calculate-vdott"]
