@@ -142,7 +142,13 @@ def test_an_expired_state_is_a_clean_invalid_params_error(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("AWS_LAMBDA_FUNCTION_NAME", "fitness-mcp"), ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")]
+    ("name", "value"),
+    [
+        ("AWS_LAMBDA_FUNCTION_NAME", "fitness-mcp"),
+        ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"),
+        # Under SnapStart a key of the process would sit in the snapshot, shared by every restored container.
+        ("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"),
+    ],
 )
 def test_on_lambda_a_server_that_could_ask_refuses_to_start_without_keys(name, value):
     with pytest.raises(SettingsError, match="MCP_REQUEST_STATE_KEYS is required on Lambda"):
