@@ -6,6 +6,7 @@ same settings, each with its own server, as two containers would build them."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import logging
 from typing import Annotated, Any
@@ -90,13 +91,18 @@ def test_a_state_sealed_by_one_endpoint_is_opened_by_another_with_the_same_keys(
     assert answer["result"]["content"][0]["text"] == "Hello, Ada!"
 
 
-def test_rotation_old_and_new_keys_open_the_state_the_other_phase_sealed():
-    sealed_by_old = call(endpoint_with({"MCP_REQUEST_STATE_KEYS": KEY_A}))
-    rotating = endpoint_with({"MCP_REQUEST_STATE_KEYS": f"{KEY_B},{KEY_A}"})
-    assert call(rotating, **answered_retry(sealed_by_old))["result"]["content"][0]["text"] == "Hello, Ada!"
-    sealed_by_new = call(rotating)
-    after = endpoint_with({"MCP_REQUEST_STATE_KEYS": KEY_B})
-    assert call(after, **answered_retry(sealed_by_new))["result"]["content"][0]["text"] == "Hello, Ada!"
+def opens(sealed_by: MCPEndpoint, opened_by: MCPEndpoint) -> bool:
+    answer = call(opened_by, **answered_retry(call(sealed_by)))
+    return "result" in answer and answer["result"]["content"][0]["text"] == "Hello, Ada!"
+
+
+def test_rotation_in_three_phases_never_refuses_a_retry_between_neighbouring_phases():
+    # old → old,new → new,old → new: containers of two neighbouring phases run side by side during each rollout.
+    rings = (KEY_A, f"{KEY_A},{KEY_B}", f"{KEY_B},{KEY_A}", KEY_B)
+    phases = [endpoint_with({"MCP_REQUEST_STATE_KEYS": keys}) for keys in rings]
+    for earlier, later in itertools.pairwise(phases):
+        assert opens(earlier, later) and opens(later, earlier)
+    assert not opens(phases[0], phases[-1])
 
 
 def per_process_key_retry_is_refused(first: MCPEndpoint, second: MCPEndpoint, caplog: pytest.LogCaptureFixture):
