@@ -176,3 +176,12 @@ def test_a_low_level_server_that_seals_nothing_needs_no_keys():
     configure_request_state(server, Settings.from_environment({"AWS_LAMBDA_FUNCTION_NAME": "f"}))
     assert server.middleware == before
     assert could_ask(build_asking_server())
+
+
+@pytest.mark.parametrize("state", [12345, ["v1.x"], {"s": 1}, "", "garbage", "v1." + "A" * 50_000, "v1.!!!"])
+def test_a_request_state_of_any_shape_is_a_clean_error_never_an_error_log(state, caplog):
+    endpoint = endpoint_with({"MCP_REQUEST_STATE_KEYS": KEY_A})
+    with caplog.at_level(logging.INFO):
+        refused = call(endpoint, requestState=state)
+    assert refused["error"]["code"] == -32602, refused
+    assert not [record for record in caplog.records if record.levelno > logging.WARNING]
