@@ -55,6 +55,8 @@ def run_template(variant: str, warm_calls: int) -> None:
     runtime.register_after_restore = lambda hook: hooks.__setitem__("after_restore", hook)
     sys.modules["snapshot_restore_py"] = runtime
     os.environ["AWS_LAMBDA_INITIALIZATION_TYPE"] = "snap-start"
+    # On Lambda the server starts only with shared request-state keys.
+    os.environ.setdefault("MCP_REQUEST_STATE_KEYS", "a-request-state-key-of-this-bench-0123456789")
     sys.path[:0] = [str(PROJECT_ROOT), str(BENCH_DIR)]
     from api_gateway_events import LambdaContext, proxy_event
 

@@ -22,6 +22,7 @@ from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_fr
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import Authorizer
 from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUESTS, MCPEndpoint, Page, build_endpoint
+from chalice_mcp.request_state import refuse_lambda_without_keys
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
 from chalice_mcp.snapstart import prime_endpoint
 
@@ -102,6 +103,9 @@ def mcp_blueprint(
         raise ValueError("give mcp_blueprint either prime=True or a before_snapshot hook of your own, not both")
     settings = settings if settings is not None else Settings.from_environment()
     snapshot_hook = prime_endpoint if prime else before_snapshot
+    if not isinstance(server, MCPServer):
+        # Built at its first request, but an `MCPServer` could ask: on Lambda, missing keys stop the start instead.
+        refuse_lambda_without_keys(settings)
 
     def build(endpoint_settings: Settings, endpoint_path: str) -> MCPEndpoint:
         built = server if isinstance(server, MCPServer) else server()

@@ -16,6 +16,7 @@ from mcp.server import MCPServer
 
 from chalice_mcp.answers import install_answer_rules
 from chalice_mcp.auth.protected_resource import metadata_reply
+from chalice_mcp.auth.tool_scopes import ToolScopes
 from chalice_mcp.bridge import StatelessMCPBridge
 from chalice_mcp.bridge.content_negotiation import prefers_html
 from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
@@ -27,6 +28,7 @@ from chalice_mcp.card import server_card
 from chalice_mcp.lazy_catalogue import LazyCatalogue
 from chalice_mcp.observability import RequestObserver, configure_library_logging
 from chalice_mcp.registered_names import RegisteredNames
+from chalice_mcp.request_state import configure_request_state
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
 from chalice_mcp.snapstart import refresh_after_restore, register_runtime_hooks
 
@@ -152,10 +154,14 @@ def build_endpoint(
     given.
     """
     configure_library_logging()
+    # First: on Lambda, a server that could ask without MCP_REQUEST_STATE_KEYS must not start at all.
+    configure_request_state(server, settings)
     install_answer_rules(server, cache_ttl_seconds=settings.cache_ttl_seconds)
+    if settings.oauth_tool_scopes:
+        server.middleware.append(ToolScopes(settings.oauth_tool_scopes).describe_access)
     event_loop = ContainerEventLoop()
     catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
-    registered_names = RegisteredNames(server, event_loop, catalogue)
+    registered_names = RegisteredNames(server, event_loop, catalogue, gated=settings.oauth_tool_scopes)
     observer = RequestObserver(
         log_level=settings.log_level,
         metrics_namespace=settings.metrics_namespace or metrics_namespace,

@@ -8,7 +8,9 @@ template parameters) never reach the logs.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mcp.server import MCPServer
@@ -16,6 +18,8 @@ from mcp.shared.uri_template import UriTemplate
 
 from chalice_mcp.bridge.event_loop import ContainerEventLoop
 from chalice_mcp.lazy_catalogue import LazyCatalogue
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,16 @@ class _Registered:
 class RegisteredNames:
     """The names registered on a server, read at their first need (which registers a lazy catalogue first)."""
 
-    def __init__(self, server: MCPServer, event_loop: ContainerEventLoop, catalogue: LazyCatalogue | None) -> None:
+    def __init__(
+        self,
+        server: MCPServer,
+        event_loop: ContainerEventLoop,
+        catalogue: LazyCatalogue | None,
+        gated: Iterable[str] = (),
+    ) -> None:
         self._server = server
+        # The tools of MCP_OAUTH_TOOL_SCOPES: a name the server lacks is a misspelling that gates nothing.
+        self._gated = tuple(gated)
         self._event_loop = event_loop
         self._catalogue = catalogue
         self._lock = threading.Lock()
@@ -69,6 +81,8 @@ class RegisteredNames:
             with self._lock:
                 if self._registered is None:
                     self._registered = self._event_loop.run(_registered_on(self._server))
+                    if unknown := sorted(set(self._gated) - set(self._registered.tools)):
+                        logger.warning("MCP_OAUTH_TOOL_SCOPES names tools this server lacks: %s", ", ".join(unknown))
         return self._registered
 
 

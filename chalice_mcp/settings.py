@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -43,6 +45,12 @@ MIN_SUBJECT_HASH_KEY_CHARACTERS = 32
 SIGN_IN_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access"}) | {
     "aws.cognito.signin.user.admin"
 }
+
+# The SDK's request-state codec (AES-256-GCM under HKDF-SHA256) takes secrets of at least 32 bytes.
+MIN_REQUEST_STATE_KEY_BYTES = 32
+
+# RFC 6749 §3.3: a scope token is one or more of %x21 / %x23-5B / %x5D-7E (no space, quote or backslash).
+SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5B\x5D-\x7E]+")
 
 # The stages in `.chalice/config.json` ship values like `REPLACE-REGION` that a deployment must fill in.
 PLACEHOLDER_MARK = "REPLACE-"
@@ -111,6 +119,13 @@ class Settings(BaseModel):
     lambda_initialization_type: str | None = Field(
         default=None, description="Lambda's own AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, snap-start, ..."
     )
+    lambda_function_name: str | None = Field(default=None, description="Lambda's own AWS_LAMBDA_FUNCTION_NAME.")
+    request_state_keys: tuple[SecretStr, ...] = Field(
+        default=(), description="Secrets that seal multi-round request state: the first seals, every one unseals."
+    )
+    oauth_tool_scopes: dict[str, str] = Field(
+        default_factory=dict, description="Tool name → the scope a call of it needs beyond `oauth_scopes`."
+    )
 
     @field_validator("oauth_issuer", "oauth_jwks_url", "oauth_audience", "public_url")
     @classmethod
@@ -129,6 +144,28 @@ class Settings(BaseModel):
             raise ValueError(f"must be at least {MIN_SUBJECT_HASH_KEY_CHARACTERS} characters of a random secret")
         return key
 
+    @field_validator("request_state_keys")
+    @classmethod
+    def _secrets_of_32_bytes_each_once(cls, keys: tuple[SecretStr, ...]) -> tuple[SecretStr, ...]:
+        secrets = [key.get_secret_value().encode() for key in keys]
+        if any(len(secret) < MIN_REQUEST_STATE_KEY_BYTES for secret in secrets):
+            raise ValueError(f"each key must be at least {MIN_REQUEST_STATE_KEY_BYTES} bytes of a random secret")
+        if len(set(secrets)) != len(secrets):
+            raise ValueError("a key is listed twice")
+        return keys
+
+    @field_validator("oauth_tool_scopes", mode="before")
+    @classmethod
+    def _one_scope_token_per_tool(cls, tool_scopes: object) -> object:
+        if not isinstance(tool_scopes, dict):
+            return tool_scopes
+        for tool_name, scope in tool_scopes.items():
+            if not tool_name:
+                raise ValueError("a tool name is empty")
+            if not isinstance(scope, str) or not SCOPE_TOKEN.fullmatch(scope):
+                raise ValueError(f"the scope of {tool_name} must be one scope token (RFC 6749 §3.3)")
+        return tool_scopes
+
     @field_validator("public_url")
     @classmethod
     def _without_trailing_slash(cls, url: str | None) -> str | None:
@@ -137,6 +174,9 @@ class Settings(BaseModel):
     @model_validator(mode="after")
     def _oauth_needs_an_issuer_an_identity_and_a_hash_key(self) -> Settings:
         if self.auth_mode != "oauth":
+            # A tool meant for some callers only would be open to everyone.
+            if self.oauth_tool_scopes:
+                raise ValueError("MCP_OAUTH_TOOL_SCOPES needs MCP_AUTH=oauth: without it no tool can be gated")
             return self
         if not self.oauth_issuer:
             raise ValueError("MCP_AUTH=oauth needs MCP_OAUTH_ISSUER")
@@ -168,6 +208,20 @@ class Settings(BaseModel):
     def subject_hash_key_bytes(self) -> bytes | None:
         return self.subject_hash_key.get_secret_value().encode() if self.subject_hash_key else None
 
+    @property
+    def request_state_key_bytes(self) -> tuple[bytes, ...]:
+        return tuple(key.get_secret_value().encode() for key in self.request_state_keys)
+
+    @property
+    def on_lambda(self) -> bool:
+        """Whether this process is a Lambda function (deployed), not `chalice local` or a test."""
+        return bool(self.lambda_function_name or self.lambda_initialization_type)
+
+    @property
+    def all_scopes(self) -> tuple[str, ...]:
+        """Every scope this server knows: the ones every request needs, then each tool's, once each."""
+        return tuple(dict.fromkeys((*self.oauth_scopes, *self.oauth_tool_scopes.values())))
+
     def startup_facts(self) -> dict[str, object]:
         """What the startup log line says about who may call: never a secret."""
         facts: dict[str, object] = {"auth": self.auth_mode, "api_key_required": self.api_key_required}
@@ -175,17 +229,22 @@ class Settings(BaseModel):
             facts.update(
                 oauth_issuer=self.oauth_issuer, resource=self.resource_url, scopes=" ".join(self.oauth_scopes) or None
             )
+            if self.oauth_tool_scopes:
+                facts["tool_scopes"] = dict(self.oauth_tool_scopes)
         elif not self.api_key_required:
             facts["warning"] = "no authentication: anyone who can reach this server may call its tools"
+        if self.request_state_keys:
+            # How many, never which: a rotation shows as two.
+            facts["request_state_keys"] = len(self.request_state_keys)
         return facts
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
         METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_JWKS_MAX_AGE_SECONDS,
-        OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY, CACHE_TTL_SECONDS,
-        METRICS_BY_TENANT; and the one Lambda sets,
-        AWS_LAMBDA_INITIALIZATION_TYPE."""
+        OAUTH_CLIENT_IDS, OAUTH_SCOPES, OAUTH_TOOL_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY,
+        REQUEST_STATE_KEYS, CACHE_TTL_SECONDS, METRICS_BY_TENANT; and the ones Lambda sets,
+        AWS_LAMBDA_INITIALIZATION_TYPE and AWS_LAMBDA_FUNCTION_NAME."""
         environment = os.environ if environment is None else environment
         placeholders = sorted(
             variable for variable in _FIELD_VARIABLES.values() if PLACEHOLDER_MARK in environment.get(variable, "")
@@ -229,11 +288,30 @@ class Settings(BaseModel):
             values["subject_hash_key"] = subject_hash_key
         if initialization_type := environment.get("AWS_LAMBDA_INITIALIZATION_TYPE", "").strip():
             values["lambda_initialization_type"] = initialization_type
+        if function_name := environment.get("AWS_LAMBDA_FUNCTION_NAME", "").strip():
+            values["lambda_function_name"] = function_name
+        if request_state_keys := environment.get("MCP_REQUEST_STATE_KEYS", "").strip():
+            values["request_state_keys"] = tuple(key.strip() for key in request_state_keys.split(","))
+        if tool_scopes := environment.get("MCP_OAUTH_TOOL_SCOPES", "").strip():
+            values["oauth_tool_scopes"] = _tool_scopes(tool_scopes)
         try:
             return cls.model_validate(values)
         except ValidationError as error:
             problems = "; ".join(_describe(problem) for problem in error.errors())
             raise SettingsError(f"invalid MCP_* environment setting: {problems}") from None
+
+
+def _tool_scopes(text: str) -> dict[str, str]:
+    """MCP_OAUTH_TOOL_SCOPES as a dict; its values are checked by the model."""
+    try:
+        tool_scopes = json.loads(text)
+    except ValueError:
+        tool_scopes = None
+    if not isinstance(tool_scopes, dict):
+        raise SettingsError(
+            'invalid MCP_* environment setting: MCP_OAUTH_TOOL_SCOPES must be a JSON object, {"tool-name": "scope"}'
+        )
+    return tool_scopes
 
 
 _URL_VARIABLES = {
@@ -267,5 +345,8 @@ _FIELD_VARIABLES = {
     "oauth_jwks_max_age_seconds": "MCP_OAUTH_JWKS_MAX_AGE_SECONDS",
     "subject_hash_key": "MCP_SUBJECT_HASH_KEY",
     "lambda_initialization_type": "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME",
+    "request_state_keys": "MCP_REQUEST_STATE_KEYS",
+    "oauth_tool_scopes": "MCP_OAUTH_TOOL_SCOPES",
     **{field_name: variable for variable, field_name in _URL_VARIABLES.items()},
 }

@@ -14,6 +14,7 @@ from chalice_mcp.auth.access_tokens import (
 )
 from chalice_mcp.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
 from chalice_mcp.auth.protected_resource import bearer_challenge, invalid_host_reply, public_base_url
+from chalice_mcp.auth.tool_scopes import ToolScopes
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest, jsonrpc_error_reply
 from chalice_mcp.bridge.hooks import AuthDecision, AuthOutcome
 from chalice_mcp.settings import Settings
@@ -32,6 +33,7 @@ class OAuthAuthorizer:
         self.validator = validator
         # The audience is the server's configured identity, never anything a request says (its Host, say).
         self.audience = settings.resource_url
+        self.tool_scopes = ToolScopes(settings.oauth_tool_scopes, required=settings.oauth_scopes)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OAuthAuthorizer:
@@ -75,6 +77,8 @@ class OAuthAuthorizer:
                 {"Retry-After": str(RETRY_AFTER_SECONDS)},
             )
             return AuthDecision(refusal=refusal, outcome="keys_unavailable")
+        if self.tool_scopes and (needed := self.tool_scopes.needed_beyond(access_token.scopes, request)):
+            return AuthDecision(refusal=self._step_up(base_url, *needed), outcome="insufficient_scope")
         # Checked with keys kept past their max age because the issuer cannot be reached: counted, not logged.
         return AuthDecision(access_token=access_token, outcome="expired_keys" if self.validator.keys.expired else None)
 
@@ -95,6 +99,14 @@ class OAuthAuthorizer:
             error_description=str(insufficient),
         )
         return jsonrpc_error_reply(403, INVALID_REQUEST, f"Forbidden: {insufficient}", {"WWW-Authenticate": challenge})
+
+    def _step_up(self, base_url: str, tool: str, scope: str) -> HttpReply:
+        # The tool and its scope are the configured ones (a name the request gave only selects an entry).
+        reason = f"the tool {tool} needs the scope {scope}"
+        challenge = bearer_challenge(
+            base_url, self.tool_scopes.scopes_for(scope), error="insufficient_scope", error_description=reason
+        )
+        return jsonrpc_error_reply(403, INVALID_REQUEST, f"Forbidden: {reason}", {"WWW-Authenticate": challenge})
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -101,7 +101,7 @@ def metadata_reply(request: HttpRequest, settings: Settings, resource_name: str 
         return jsonrpc_error_reply(404, INVALID_REQUEST, "Not Found: this server does not use OAuth")
     # Publicly cached, so nothing in it comes from the request: the resource is the configured one.
     document = protected_resource_metadata(
-        settings.resource_url, settings.oauth_issuer, settings.oauth_scopes, resource_name
+        settings.resource_url, settings.oauth_issuer, settings.all_scopes, resource_name
     )
     headers = {
         "Content-Type": JSON_CONTENT_TYPE,

@@ -21,7 +21,7 @@ from chalicelib.fitness import body, heart, running, strength, units, vo2_max
 from chalicelib.fitness.errors import FitnessInputError
 from chalicelib.fitness.results import FitnessResult
 from chalicelib.fitness.units import Sex
-from chalicelib.mcp_server import views
+from chalicelib.mcp_server import questions, views
 from chalicelib.mcp_server.argument_errors import describe_argument_errors
 from chalicelib.mcp_server.argument_schemas import optional, within
 from chalicelib.mcp_server.icons import FAMILY_ICONS
@@ -132,8 +132,11 @@ async def calculate_heart_rate_zones(
     resting_heart_rate_bpm: Annotated[
         float | None, optional("Resting heart rate, bpm; switches to Karvonen's heart-rate reserve.")
     ] = None,
+    *,
+    asked: questions.HeartRateAsked,
 ) -> Annotated[CallToolResult, fitness.HeartRateZonesResult]:
-    return answer(fitness.calculate_heart_rate_zones(age, max_heart_rate_bpm, resting_heart_rate_bpm))
+    filled_in = questions.heart_rate_arguments(asked, age, max_heart_rate_bpm, resting_heart_rate_bpm)
+    return answer(fitness.calculate_heart_rate_zones(*filled_in))
 
 
 async def calculate_trimp(
@@ -212,7 +215,10 @@ async def estimate_calories_burned(
     weight_kg: BodyWeight,
     activity: Annotated[str | None, optional("An activity name from the fitness://activities resource.")] = None,
     met: Annotated[float | None, optional("A MET value instead of an activity (0.9–25).")] = None,
+    *,
+    asked: questions.ActivityAsked,
 ) -> Annotated[CallToolResult, fitness.CaloriesBurnedResult]:
+    activity = questions.chosen_activity(asked, activity)
     return answer(fitness.estimate_calories_burned(duration_min, weight_kg, activity, met))
 
 

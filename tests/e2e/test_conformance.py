@@ -1,10 +1,12 @@
 """The official MCP conformance suite (`@modelcontextprotocol/conformance`) against real `chalice local` processes.
 
-Each requirement set runs whole (`conformance server --requirements <revision>`) against two servers:
+Each requirement set runs whole (`conformance server --requirements <revision>`) against these servers:
 - the conformance fixture (tests/e2e/conformance/fixture_app: the project's own bridge serving the tools,
   resources and prompts the scenarios name) must pass every scenario the suite runs, optional extensions aside,
   except the expected failures; the suite's own `--expected-failures` verdict must agree;
-- the real app (app.py, the fitness server) must pass the scenarios that need none of the fixture's names.
+- the real app (app.py, the fitness server) must pass the scenarios that need none of the fixture's names;
+- the fixture as two processes behind a round-robin proxy, sharing MCP_REQUEST_STATE_KEYS, must pass every
+  input-required scenario (2026-07-28): a request and its retry reach different processes, as on Lambda.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tests.e2e.conformance.suite import (
     node_environment,
 )
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
+from tests.support.round_robin_proxy import RoundRobinProxy
 
 pytestmark = pytest.mark.e2e
 
@@ -79,6 +82,11 @@ def conformance(node_tools: Path) -> ConformanceCli:
         pytest.fail(f"the conformance suite needs Node >= {MINIMUM_NODE_MAJOR}, PATH has {version}: run `make test`")
     package_dir = node_tools.parent / "@modelcontextprotocol" / "conformance"
     return ConformanceCli(executable=node_tools / "conformance", package_dir=package_dir, environment=environment)
+
+
+# The multi-round scenarios of 2026-07-28: a request answered with an input-required result, then retried.
+INPUT_REQUIRED_PREFIX = "input-required-result-"
+SHARED_REQUEST_STATE_KEY = "conformance-request-state-key-0123456789abcdef"
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +177,39 @@ def test_the_real_app_passes_every_generic_scenario(revision, local_server, conf
 
     verdict = judge(run, generic, expected, ignored_checks=FIXTURE_ONLY_CHECKS)
     assert not verdict.problems, report(run, verdict, local_server)
+
+
+@pytest.fixture(scope="module")
+def fixture_behind_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RoundRobinProxy, RunningServer]]:
+    work_dir = tmp_path_factory.mktemp("conformance-pair")
+    environment = {"MCP_REQUEST_STATE_KEYS": SHARED_REQUEST_STATE_KEY}
+    servers: list[RunningServer] = []
+    proxy = RoundRobinProxy()
+    try:
+        for number in range(2):
+            servers.append(start_chalice_local(FIXTURE_APP_DIR, work_dir / f"chalice-local-{number}.log", environment))
+        proxy.start([server.base_url for server in servers])
+        yield proxy, servers[0]
+    finally:
+        proxy.stop()
+        for server in servers:
+            stop(server)
+
+
+def test_the_fixture_on_two_processes_passes_every_input_required_scenario(fixture_behind_proxy, conformance, tmp_path):
+    proxy, first_server = fixture_behind_proxy
+    revision = "2026-07-28"
+    scenarios = [name for name in conformance.requirements(revision).scored if name.startswith(INPUT_REQUIRED_PREFIX)]
+    assert len(scenarios) >= 10, scenarios
+    expected = [entry for entry in load_expected_failures().get(revision, []) if "fixture" in entry.servers]
+
+    run = conformance.run(url=proxy.url + "/mcp", revision=revision, server="fixture", output_dir=tmp_path / "results")
+
+    verdict = judge(run, scenarios, expected)
+    assert not verdict.problems, report(run, verdict, first_server)
+    retried_elsewhere = [
+        (earlier.backend, later.backend)
+        for earlier, later in zip(proxy.forwarded, proxy.forwarded[1:], strict=False)
+        if later.carries_request_state and earlier.method == later.method == "tools/call"
+    ]
+    assert retried_elsewhere and all(first != second for first, second in retried_elsewhere)

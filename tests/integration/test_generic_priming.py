@@ -90,6 +90,8 @@ def snapstart_init(monkeypatch) -> FakeRuntime:
     runtime = FakeRuntime()
     monkeypatch.setitem(sys.modules, RUNTIME_HOOKS_MODULE, runtime)
     monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")
+    # On Lambda a server that could ask needs the keys every container shares.
+    monkeypatch.setenv("MCP_REQUEST_STATE_KEYS", "a-request-state-key-of-this-test-0123456789")
     return runtime
 
 

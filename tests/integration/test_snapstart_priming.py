@@ -38,6 +38,8 @@ class FakeRuntime(types.ModuleType):
 def runtime(monkeypatch) -> Iterator[FakeRuntime]:
     fake = FakeRuntime()
     monkeypatch.setitem(sys.modules, RUNTIME_HOOKS_MODULE, fake)
+    # On Lambda the server refuses to start without shared request-state keys.
+    monkeypatch.setenv("MCP_REQUEST_STATE_KEYS", "a-request-state-key-of-this-test-0123456789")
     yield fake
 
 

@@ -85,6 +85,7 @@ PROD_VALUES = {
     "MCP_OAUTH_SCOPES": "https://abc123.execute-api.eu-west-1.amazonaws.com/api/mcp/calculate",
     "MCP_PUBLIC_URL": "https://abc123.execute-api.eu-west-1.amazonaws.com/api",
     "MCP_SUBJECT_HASH_KEY": "a-secret-of-this-test-deployment-0123456789",
+    "MCP_REQUEST_STATE_KEYS": "a-request-state-key-of-this-test-deployment-0123456789",
 }
 
 

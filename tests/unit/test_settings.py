@@ -129,6 +129,7 @@ def test_the_prod_stage_as_shipped_is_refused_until_its_placeholders_are_filled_
         "MCP_OAUTH_SCOPES",
         "MCP_PUBLIC_URL",
         "MCP_SUBJECT_HASH_KEY",
+        "MCP_REQUEST_STATE_KEYS",
     ):
         assert variable in str(raised.value)
 
