@@ -18,10 +18,11 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from tests.support.chalice_local import PROJECT_ROOT, RunningServer, start_chalice_local, stop
+from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.jsonrpc import encode, handshake_headers, initialize_body
 from tests.support.processes import free_port
 from tests.support.signing_keys import SigningKey, claims_for, hmac_signed_with, tampered, unsigned_token
+from tests.support.stage_project import project_with_dev_environment
 from tests.support.token_issuer import TokenIssuer, start_token_issuer
 
 pytestmark = pytest.mark.e2e
@@ -50,27 +51,14 @@ class ProtectedServer:
 def oauth_project(directory: Path, issuer: str, public_url: str, **settings: str) -> Path:
     """The project as it is, with a `.chalice/config.json` whose dev stage turns OAuth on for `issuer`, served at
     `public_url`, with any other `MCP_*` settings."""
-    for name in ("app.py", "chalicelib", "vendor", "requirements.txt"):
-        (directory / name).symlink_to(PROJECT_ROOT / name)
-    (directory / ".chalice").mkdir()
-    config = {
-        "version": "2.0",
-        "app_name": "fitness-mcp",
-        "stages": {
-            "dev": {
-                "api_gateway_stage": "api",
-                "environment_variables": {
-                    "MCP_AUTH": "oauth",
-                    "MCP_OAUTH_ISSUER": issuer,
-                    "MCP_OAUTH_SCOPES": SCOPE,
-                    "MCP_PUBLIC_URL": public_url,
-                    **settings,
-                },
-            }
-        },
+    environment = {
+        "MCP_AUTH": "oauth",
+        "MCP_OAUTH_ISSUER": issuer,
+        "MCP_OAUTH_SCOPES": SCOPE,
+        "MCP_PUBLIC_URL": public_url,
+        **settings,
     }
-    (directory / ".chalice" / "config.json").write_text(json.dumps(config))
-    return directory
+    return project_with_dev_environment(directory, environment)
 
 
 @pytest.fixture(scope="module")
