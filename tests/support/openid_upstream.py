@@ -35,13 +35,13 @@ class UpstreamBehaviour:
 
 
 class OpenIDUpstream:
-    def __init__(self, redirect_uri: str = "") -> None:
+    def __init__(self, redirect_uri: str = "", port: int = 0) -> None:
         self.key = SigningKey.rsa()
         self.redirect_uris = {redirect_uri} if redirect_uri else set()
         self.behaviour = UpstreamBehaviour()
         self._codes: dict[str, dict[str, Any]] = {}
         self._refresh_tokens: set[str] = set()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.issuer = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -152,3 +152,20 @@ class OpenIDUpstream:
                 return self._json(200, answer)
 
         return Handler
+
+
+def main() -> None:
+    """`make local-upstream`: the provider on a fixed port for `make local STAGE=oauth-proxy-local`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--redirect-uri", default="http://127.0.0.1:8000/callback")
+    arguments = parser.parse_args()
+    upstream = OpenIDUpstream(arguments.redirect_uri, arguments.port)
+    print(f"OpenID provider at {upstream.issuer}: client {CLIENT_ID}, callback {arguments.redirect_uri}", flush=True)
+    upstream._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
