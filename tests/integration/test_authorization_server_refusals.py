@@ -111,6 +111,8 @@ def test_a_resource_of_another_server_goes_back_with_invalid_target(client):
     returned = query_of(authorized.headers["Location"])
     assert authorized.headers["Location"].startswith(CLIENT_REDIRECT_URI)
     assert (returned["error"], returned["state"]) == ("invalid_target", "client-state")
+    # RFC 9207: the client learns which server answered, errors included.
+    assert returned["iss"] == PUBLIC_URL
 
 
 def test_a_redirect_uri_on_plain_http_elsewhere_cannot_be_registered(client):
@@ -336,3 +338,19 @@ def test_a_cimd_url_on_a_private_loopback_or_link_local_address_is_not_fetched(c
     response = client.http.get(authorize_url(client_id, challenge)[len(PUBLIC_URL) :])
     assert (response.status_code, error_of(response)) == (400, "invalid_client")
     assert "private, loopback or link-local" in json.loads(response.body)["error_description"]
+
+
+def test_a_body_over_the_form_limit_is_refused_before_it_is_parsed(client):
+    response = client.http.post(
+        "/consent", headers={"content-type": "application/x-www-form-urlencoded"}, body="a=" + "b" * 70_000
+    )
+    assert (response.status_code, error_of(response)) == (413, "invalid_request")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("POST", "/consent", ""), ("GET", "/callback", ""), ("GET", "/consent", ""), ("POST", "/register", "[]")],
+)
+def test_requests_missing_everything_get_a_4xx(client, method, path, body):
+    response = getattr(client.http, method.lower())(path, headers={"content-type": "application/json"}, body=body)
+    assert 400 <= response.status_code < 500

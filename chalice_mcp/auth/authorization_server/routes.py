@@ -71,6 +71,8 @@ UPSTREAM_STATE = "upstream-state"
 # The metadata and keys change only with a deployment (or a key rotation, which keeps the old key published).
 DOCUMENT_MAX_AGE_SECONDS = 3600
 RETRY_AFTER_SECONDS = 10
+# The consent form and a /authorize POST are a few hundred bytes; nothing larger is parsed.
+MAX_FORM_BYTES = 64 * 1024
 
 
 def oauth_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> HttpReply:
@@ -158,13 +160,20 @@ class AuthorizationServer:
         deadline = time.monotonic() + self.request_timeout_seconds
         context_token = set_request_deadline(deadline)
         try:
+            if len(request.body) > MAX_FORM_BYTES:
+                return oauth_error(413, "invalid_request", f"the request body is larger than {MAX_FORM_BYTES} bytes")
             return self._handle(path, request, deadline)
-        except (UpstreamUnavailable, StoreUnavailable) as unavailable:
-            # Nobody's mistake: the identity provider or the store is down. The log says which, never a value.
-            logger.warning("the authorization server cannot answer: %s", unavailable)
+        except (UpstreamUnavailable, StoreUnavailable, TimeoutError) as unavailable:
+            # Nobody's mistake: the identity provider or the store is down, or slow. The log says which, no value.
+            logger.warning("the authorization server cannot answer: %s", unavailable or type(unavailable).__name__)
             return oauth_error(
                 503, "temporarily_unavailable", "try again shortly", {"Retry-After": str(RETRY_AFTER_SECONDS)}
             )
+        except Exception as unforeseen:
+            # A request of a shape no check foresaw is refused like any bad request; the log names the kind of
+            # failure only (a message could quote a code or a token), and is no ERROR: any client can cause it.
+            logger.warning("an authorization server request failed unexpectedly: %s", type(unforeseen).__name__)
+            return oauth_error(400, "invalid_request", "the request could not be processed")
         finally:
             reset_request_deadline(context_token)
 
@@ -195,7 +204,14 @@ class AuthorizationServer:
 
     def _sdk(self, request: HttpRequest, deadline: float) -> HttpReply:
         headers = dict(request.headers)
-        return self._event_loop.run(asgi_exchange(self._sdk_routes, request, headers), deadline - time.monotonic())
+        reply = self._event_loop.run(asgi_exchange(self._sdk_routes, request, headers), deadline - time.monotonic())
+        location = reply.headers.get("Location")
+        if location is not None and not location.startswith(self.issuer + "/") and "iss=" not in location:
+            # RFC 9207 §2: error responses to the client carry `iss` too; the SDK's handler adds none.
+            reply.headers["Location"] = (
+                location + ("&" if "?" in location else "?") + urllib.parse.urlencode({"iss": self.issuer})
+            )
+        return reply
 
     def _unusable_client(self, request: HttpRequest, deadline: float) -> HttpReply | None:
         """Why /authorize cannot go on with this client (a CIMD document that cannot be used, or a store that
@@ -239,7 +255,10 @@ class AuthorizationServer:
         if request.method == "GET":
             if session.has_consented(client_id):
                 return self._to_upstream(authorization, session, deadline)
-            client = self.registry.client(client_id, max(deadline - time.monotonic(), 0.1))
+            try:
+                client = self.registry.client(client_id, max(deadline - time.monotonic(), 0.1))
+            except ClientDocumentError as unusable:
+                return message_page(400, "This application cannot sign in", str(unusable))
             page = consent_page(
                 client_name=client.client_name if client else None,
                 client_id=client_id,
