@@ -158,7 +158,8 @@ def test_a_sealed_value_opens_for_its_purpose_only():
         sealer.open("upstream-state", sealed)
 
 
-@pytest.mark.parametrize("position", [0, 6, 20, -1])
+# The last character may carry only padding bits; the one before it is all ciphertext and tag.
+@pytest.mark.parametrize("position", [0, 6, 20, -2])
 def test_a_tampered_sealed_value_is_refused(position):
     sealer = Sealer(KEY)
     sealed = list(sealer.seal("consent", {"client": "a"}, 60))
