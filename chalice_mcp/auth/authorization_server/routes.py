@@ -35,7 +35,7 @@ from chalice_mcp.auth.authorization_server.client_documents import (
     ClientDocumentError,
 )
 from chalice_mcp.auth.authorization_server.clients import ClientRegistry
-from chalice_mcp.auth.authorization_server.consent import SessionCookies, consent_page, message_page
+from chalice_mcp.auth.authorization_server.consent import SessionCookies, SignInSession, consent_page, message_page
 from chalice_mcp.auth.authorization_server.keys import sealer_for, signer_for
 from chalice_mcp.auth.authorization_server.paths import (
     AUTHORIZE_PATH,
@@ -303,7 +303,7 @@ class AuthorizationServer:
         parts = urllib.parse.urlsplit(self.issuer)
         return origin == f"{parts.scheme}://{parts.netloc}"
 
-    def _to_upstream(self, authorization: dict[str, Any], session: Any, deadline: float) -> HttpReply:
+    def _to_upstream(self, authorization: dict[str, Any], session: SignInSession, deadline: float) -> HttpReply:
         verifier, challenge = pkce_pair()
         nonce = secrets.token_urlsafe(24)
         binding = session.start_sign_in()
