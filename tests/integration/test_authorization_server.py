@@ -177,3 +177,26 @@ def test_under_a_url_prefix_the_issuer_and_every_url_carry_the_prefix(upstream, 
         "resource": PUBLIC_URL + "/tools/mcp",
         "authorization_servers": [PUBLIC_URL + "/tools"],
     }
+
+
+def test_a_revoked_refresh_token_no_longer_refreshes(client):
+    import urllib.parse
+
+    registered, code, verifier = signed_in(client)
+    tokens = json.loads(exchange(client, registered["client_id"], code, verifier).body)
+    revoke = {
+        "token": tokens["refresh_token"],
+        "token_type_hint": "refresh_token",
+        "client_id": registered["client_id"],
+    }
+    revoked = client.http.post(
+        "/revoke", headers={"content-type": "application/x-www-form-urlencoded"}, body=urllib.parse.urlencode(revoke)
+    )
+    assert revoked.status_code == 200, revoked.body
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": tokens["refresh_token"],
+        "client_id": registered["client_id"],
+    }
+    refused = token_request(client, refresh)
+    assert (refused.status_code, json.loads(refused.body)["error"]) == (400, "invalid_grant")

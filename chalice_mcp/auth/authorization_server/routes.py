@@ -17,6 +17,7 @@ provider or the store cannot be reached; never a 500 or a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import secrets
@@ -43,6 +44,7 @@ from chalice_mcp.auth.authorization_server.paths import (
     CONSENT_PATH,
     JWKS_PATH,
     METADATA_PATHS,
+    REVOCATION_PATH,
     TOKEN_PATH,
 )
 from chalice_mcp.auth.authorization_server.provider import (
@@ -90,6 +92,17 @@ def redirect(location: str, set_cookie: str | None = None) -> HttpReply:
     if set_cookie is not None:
         headers["Set-Cookie"] = set_cookie
     return HttpReply(status=302, headers=headers)
+
+
+def with_empty_client_secret(request: HttpRequest) -> HttpRequest:
+    """The revocation request with `client_secret=` added when it has none: the SDK's handler requires the field,
+    while RFC 7009 §2.1 lets a public client (PKCE, no secret) send its `client_id` alone. Its client authenticator
+    still checks the secret of a client that has one."""
+    form = urllib.parse.parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+    if "client_secret" in form or "form-urlencoded" not in (request.header("content-type") or ""):
+        return request
+    body = request.body + (b"&" if request.body else b"") + b"client_secret="
+    return dataclasses.replace(request, body=body)
 
 
 class AuthorizationServer:
@@ -196,6 +209,8 @@ class AuthorizationServer:
                 return oauth_error(
                     400, "invalid_target", f"this server issues tokens for {self.provider.resource} only"
                 )
+        if path == REVOCATION_PATH and request.method == "POST":
+            request = with_empty_client_secret(request)
         return self._sdk(request, deadline)
 
     def _document(self, request: HttpRequest, document: dict[str, Any]) -> HttpReply:
