@@ -56,7 +56,7 @@ from chalice_mcp.auth.authorization_server.provider import (
     set_request_deadline,
 )
 from chalice_mcp.auth.authorization_server.sealing import SealedValueInvalid
-from chalice_mcp.auth.authorization_server.stores import StoreUnavailable, grant_store
+from chalice_mcp.auth.authorization_server.stores import StoreUnavailable, grant_store, hashed
 from chalice_mcp.auth.authorization_server.upstream import (
     UpstreamProvider,
     UpstreamRefused,
@@ -70,7 +70,9 @@ from chalice_mcp.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-UPSTREAM_STATE = "upstream-state"
+# A sign-in in progress at the upstream: stored under the hash of its `state`, taken once at the callback. The
+# state itself is 256 random bits, short enough for any provider's limit on the parameter.
+SIGN_IN_KIND = "sign-in"
 # The metadata and keys change only with a deployment (or a key rotation, which keeps the old key published).
 DOCUMENT_MAX_AGE_SECONDS = 3600
 RETRY_AFTER_SECONDS = 10
@@ -116,7 +118,7 @@ class AuthorizationServer:
         self.server_name = server_name
         self.request_timeout_seconds = settings.request_timeout_seconds
         scopes = list(settings.oauth_scopes)
-        store = grant_store(settings.oauth_table, settings.oauth_store_path, settings.public_url)
+        self.store = store = grant_store(settings.oauth_table, settings.oauth_store_path, settings.public_url)
         self.sealer = sealer_for(settings)
         self.signer = signer_for(settings)
         self.registry = ClientRegistry(store, ClientDocumentCache(), scopes, settings.serves_on_loopback)
@@ -322,11 +324,9 @@ class AuthorizationServer:
         verifier, challenge = pkce_pair()
         nonce = secrets.token_urlsafe(24)
         binding = session.start_sign_in()
-        state = self.sealer.seal(
-            UPSTREAM_STATE,
-            {"request": authorization, "verifier": verifier, "nonce": nonce, "binding": binding},
-            REQUEST_LIFETIME_SECONDS,
-        )
+        state = secrets.token_urlsafe(32)
+        pending = {"request": authorization, "verifier": verifier, "nonce": nonce, "binding": binding}
+        self.store.put(SIGN_IN_KIND, hashed(state), pending, REQUEST_LIFETIME_SECONDS)
         location = self.upstream.authorization_url(state, nonce, challenge, deadline)
         return redirect(location, self.cookies.set_cookie(session))
 
@@ -336,10 +336,12 @@ class AuthorizationServer:
         if request.method != "GET":
             return oauth_error(405, "invalid_request", "use GET", {"Allow": "GET"})
         parameters = self._parameters(request)
-        try:
-            pending = self.sealer.open(UPSTREAM_STATE, parameters.get("state", ""))
-        except SealedValueInvalid:
-            return message_page(400, "This sign-in cannot be finished", "Its state is not valid: start again.")
+        state_parameter = parameters.get("state", "")
+        pending = self.store.take(SIGN_IN_KIND, hashed(state_parameter)) if state_parameter else None
+        if pending is None:
+            return message_page(
+                400, "This sign-in cannot be finished", "Its state is unknown, expired or already used: start again."
+            )
         session = self.cookies.session(request)
         if not session.finish_sign_in(str(pending.get("binding", ""))):
             return message_page(

@@ -155,7 +155,7 @@ def test_a_sealed_value_opens_for_its_purpose_only():
     sealed = sealer.seal("consent", {"client": "a"}, 60)
     assert sealer.open("consent", sealed) == {"client": "a"}
     with pytest.raises(SealedValueInvalid, match="another purpose"):
-        sealer.open("upstream-state", sealed)
+        sealer.open("refresh-token", sealed)
 
 
 # The last character may carry only padding bits; the one before it is all ciphertext and tag.
