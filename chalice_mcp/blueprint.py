@@ -59,6 +59,9 @@ class MCPBlueprint(Blueprint):
         super().register(app, options)
         if self._eager:
             _ = self.endpoint
+        if self.settings.authorization_server and self.settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
+            # Under SnapStart the snapshot holds it too: the first sign-in after a restore imports nothing.
+            _ = self.authorization_server
 
     @property
     def endpoint(self) -> MCPEndpoint:
