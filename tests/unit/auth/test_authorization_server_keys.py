@@ -238,3 +238,21 @@ def test_the_sign_in_cookie_stays_small_whatever_the_number_of_clients_approved(
     assert session.has_consented("https://client-099.example/oauth/client-metadata.json")
     assert not session.has_consented("https://client-000.example/oauth/client-metadata.json")
     assert len(SessionCookies(Sealer(KEY), secure=True).set_cookie(session)) < 4096
+
+
+def test_a_rotation_through_the_settings_keeps_tokens_of_the_previous_key_working_at_the_endpoint():
+    from chalice_mcp.auth.authorization_server.authorizer import own_token_authorizer
+    from chalice_mcp.auth.authorization_server.keys import signer_for
+    from chalice_mcp.bridge.exchange import HttpRequest
+
+    old_key, new_key = new_signing_key_pem(), new_signing_key_pem()
+    before = Settings.from_environment(environment(MCP_OAUTH_SIGNING_KEY=old_key))
+    old_token = token_of(signer_for(before))
+    after = Settings.from_environment(
+        environment(MCP_OAUTH_SIGNING_KEY=new_key, MCP_OAUTH_PREVIOUS_SIGNING_KEY=old_key)
+    )
+    request = HttpRequest("POST", "/mcp", {"authorization": f"Bearer {old_token}"})
+    assert own_token_authorizer(after).authorize(request).access_token is not None
+    dropped = Settings.from_environment(environment(MCP_OAUTH_SIGNING_KEY=new_key))
+    refusal = own_token_authorizer(dropped).authorize(request).refusal
+    assert refusal is not None and refusal.status == 401
