@@ -73,6 +73,8 @@ def test_without_an_upstream_oauth_stays_a_resource_server():
         ({"MCP_AUTH": "none"}, "MCP_AUTH=oauth"),
         ({"MCP_OAUTH_UPSTREAM_ISSUER": "http://idp.example"}, "MCP_OAUTH_UPSTREAM_ISSUER"),
         ({"AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}, "MCP_OAUTH_TABLE"),
+        ({"MCP_OAUTH_CLIENT_IDS": "cognito-app-client"}, "MCP_OAUTH_CLIENT_IDS: not used"),
+        ({"MCP_OAUTH_JWKS_URL": "https://idp.example/jwks"}, "MCP_OAUTH_JWKS_URL: not used"),
     ],
 )
 def test_a_setting_the_authorization_server_cannot_run_with_is_named(overrides, named):
