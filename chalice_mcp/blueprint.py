@@ -4,15 +4,16 @@
 
 Its routes, all under the prefix: `POST /mcp` (with API Gateway's key check when MCP_API_KEY_REQUIRED is true), the
 405s and the CORS preflight on `/mcp`, the OAuth protected-resource metadata at `/.well-known/oauth-protected-resource`
-and `/.well-known/oauth-protected-resource/mcp`, and the server card at `/`. The prefix is part of every URL the
-endpoint names: its `resource`, the `resource_metadata` of a 401, and the card's endpoint.
+and `/.well-known/oauth-protected-resource/mcp`, and the server card at `/`; with MCP_OAUTH_UPSTREAM_ISSUER also the
+authorization server's (`chalice_mcp.auth.authorization_server.paths`). The prefix is part of every URL the endpoint
+names: its `resource`, the `resource_metadata` of a 401, the card's endpoint, and the issuer.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Chalice, Response
 from mcp.server import MCPServer
@@ -25,6 +26,9 @@ from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUE
 from chalice_mcp.request_state import refuse_lambda_without_keys
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
 from chalice_mcp.snapstart import prime_endpoint
+
+if TYPE_CHECKING:
+    from chalice_mcp.auth.authorization_server.routes import AuthorizationServer
 
 # Every method but POST is answered by the edge rules: 405, or the CORS preflight for OPTIONS.
 OTHER_METHODS = ["GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
@@ -44,6 +48,7 @@ class MCPBlueprint(Blueprint):
         self._eager = eager or settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS
         self._lock = threading.Lock()
         self._endpoint: MCPEndpoint | None = None
+        self._authorization_server: AuthorizationServer | None = None
         self._registered_settings: Settings | None = None
         self.url_prefix = ""
 
@@ -56,6 +61,9 @@ class MCPBlueprint(Blueprint):
         super().register(app, options)
         if self._eager:
             _ = self.endpoint
+        if self.settings.authorization_server and self.settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
+            # Under SnapStart the snapshot holds it too: the first sign-in after a restore imports nothing.
+            _ = self.authorization_server
 
     @property
     def endpoint(self) -> MCPEndpoint:
@@ -67,6 +75,27 @@ class MCPBlueprint(Blueprint):
                 if self._endpoint is None:
                     self._endpoint = self._build(self._registered_settings, self.url_prefix + ENDPOINT_PATH)
         return self._endpoint
+
+    @property
+    def authorization_server(self) -> AuthorizationServer:
+        """The OAuth authorization server (MCP_OAUTH_UPSTREAM_ISSUER), built at its first request: its code is
+        imported only then, and only where it is configured."""
+        server = self._authorization_server
+        if server is None:
+            endpoint = self.endpoint
+            with self._lock:
+                server = self._authorization_server
+                if server is None:
+                    from chalice_mcp.auth.authorization_server.routes import AuthorizationServer
+
+                    name = endpoint.server.title or endpoint.server.name
+                    server = self._authorization_server = AuthorizationServer(endpoint.settings, name)
+        return server
+
+    def answer_authorization(self, path: str) -> Response:
+        """The current request to the authorization server's `path`."""
+        request = http_request_from_chalice(self.current_app, path)
+        return chalice_response(self.authorization_server.handle(path, request))
 
     def answer(self, path: str, respond: Callable[[MCPEndpoint, HttpRequest], HttpReply]) -> Response:
         """The current request, as seen at `path` under the prefix, answered by `respond`."""
@@ -162,7 +191,24 @@ def endpoint_blueprint(settings: Settings, build: EndpointBuilder, *, eager: boo
         """The server card; a page for people in a browser, when the server has one."""
         return blueprint.answer("/", MCPEndpoint.front_page)
 
+    if settings.authorization_server:
+        add_authorization_server_routes(blueprint)
     return blueprint
+
+
+def add_authorization_server_routes(blueprint: MCPBlueprint) -> None:
+    """The routes of the OAuth authorization server (`chalice_mcp.auth.authorization_server.paths`). Routes are
+    fixed when the app is imported, and so is the setting that asks for them: a deployment without an upstream has
+    none of them, as before (API Gateway answers their paths itself)."""
+    from chalice_mcp.auth.authorization_server.paths import ROUTE_METHODS
+
+    for path, methods in ROUTE_METHODS.items():
+        view_name = "mcp_oauth_" + "".join(c if c.isalnum() else "_" for c in path.strip("/"))
+
+        def view(path: str = path) -> Response:
+            return blueprint.answer_authorization(path)
+
+        blueprint.route(path, methods=methods, content_types=["*/*"], name=view_name)(view)
 
 
 def normalised_prefix(url_prefix: str | None) -> str:
@@ -177,4 +223,8 @@ def settings_under_prefix(settings: Settings, url_prefix: str) -> Settings:
     MCP_OAUTH_AUDIENCE is the resource URL as it is."""
     if not url_prefix or settings.public_url is None:
         return settings
-    return settings.model_copy(update={"public_url": settings.public_url + url_prefix})
+    update = {"public_url": settings.public_url + url_prefix}
+    if settings.authorization_server:
+        # The server is its own issuer: at its base URL, prefix included.
+        update["oauth_issuer"] = update["public_url"]
+    return settings.model_copy(update=update)

@@ -3,6 +3,8 @@ client where to get one (MCP authorization spec, RFC 6750 §3, RFC 9728 §5.1)."
 
 from __future__ import annotations
 
+import re
+
 from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
 
 from chalice_mcp.auth.access_tokens import (
@@ -18,6 +20,9 @@ from chalice_mcp.auth.tool_scopes import ToolScopes
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest, jsonrpc_error_reply
 from chalice_mcp.bridge.hooks import AuthDecision, AuthOutcome
 from chalice_mcp.settings import Settings
+
+# RFC 6750 §2.1's b64token characters (with `=` anywhere, as before): one compiled match per request.
+_BEARER_CREDENTIALS = re.compile(r"[A-Za-z0-9\-._~+/=]+")
 
 # How long a client should wait before retrying when the issuer's keys cannot be fetched.
 RETRY_AFTER_SECONDS = 10
@@ -119,6 +124,6 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     credentials = credentials.strip()
     # b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-    if not credentials or any(not (c.isascii() and (c.isalnum() or c in "-._~+/=")) for c in credentials):
+    if not _BEARER_CREDENTIALS.fullmatch(credentials):
         return ""
     return credentials

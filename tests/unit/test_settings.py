@@ -124,10 +124,12 @@ def test_the_prod_stage_as_shipped_is_refused_until_its_placeholders_are_filled_
     with pytest.raises(SettingsError) as raised:
         Settings.from_environment(prod)
     for variable in (
-        "MCP_OAUTH_ISSUER",
-        "MCP_OAUTH_CLIENT_IDS",
-        "MCP_OAUTH_SCOPES",
         "MCP_PUBLIC_URL",
+        "MCP_OAUTH_UPSTREAM_ISSUER",
+        "MCP_OAUTH_UPSTREAM_CLIENT_ID",
+        "MCP_OAUTH_UPSTREAM_CLIENT_SECRET",
+        "MCP_OAUTH_SIGNING_KEY",
+        "MCP_OAUTH_SEALING_KEY",
         "MCP_SUBJECT_HASH_KEY",
         "MCP_REQUEST_STATE_KEYS",
     ):
