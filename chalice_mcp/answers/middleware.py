@@ -5,6 +5,7 @@ handler and before the transport.
 - `tools/list`: input schemas without generated titles (`input_schemas`).
 - `tools/call`: tool errors as the caller should read them; a crash is "internal error in tool X" (`tool_errors`).
 - `prompts/get`, `resources/read`: the caller's mistakes are invalid params (-32602), not internal errors.
+- `completion/complete`: a handler's crash is noted by type for the request log, never logged with its traceback.
 - every cacheable method (2026-07-28): the endpoint's cache hint unless the server set one (`cache_hints`).
 """
 
@@ -39,6 +40,8 @@ class EndpointAnswers:
             return await self._get_prompt(ctx, call_next)
         if method == "resources/read":
             result = await self._read_resource(ctx, call_next)
+        elif method == "completion/complete":
+            result = await self._complete(ctx, call_next)
         else:
             result = await call_next(ctx)
             if method == "tools/list" and isinstance(result, dict) and isinstance(result.get("tools"), list):
@@ -71,6 +74,16 @@ class EndpointAnswers:
                 raise MCPError(INVALID_PARAMS, plain_message(str(raised.__cause__))) from None
             note_failure(raised if raised is not None else error)
             raise MCPError(INTERNAL_ERROR, f"internal error in prompt {_named(ctx.params, 'name')}") from None
+
+    async def _complete(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        """A completion handler that raised unexpectedly stays the SDK's -32603 for the caller, and its type is
+        noted for the request log; the SDK would log its traceback, which may quote the argument's value."""
+        with catching_sdk_exceptions() as caught:
+            try:
+                return await call_next(ctx)
+            finally:
+                if caught:
+                    note_failure(caught[-1])
 
     async def _read_resource(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         """A template's parameters that its function's types refuse are the caller's mistake; the SDK calls them a

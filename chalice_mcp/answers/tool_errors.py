@@ -19,6 +19,15 @@ _REPORT_HEADER = re.compile(r"\d+ validation errors? for \S+")
 _PROBLEM = re.compile(r"  (?P<message>.+?) \[type=[\w.-]+(?:, input_value=(?P<input>.*), input_type=\w+)?\]")
 # pydantic words a constraint as "Input should be ...", "String should match ...": the subject is the argument.
 _SHOULD = re.compile(r"^[A-Z]\w* should ")
+# The SDK names a resolver that refused the client's answer to a question by its module path ("Resolver
+# 'pkg.module:function' received ..."): the caller reads that the answer did not fit, nothing of the server's code.
+_RESOLVER_REFUSAL = re.compile(r"Resolver '[^']*':? (?P<why>.+)", re.DOTALL)
+_RESOLVER_REASONS = {
+    "received an accepted elicitation whose content does not match the requested schema": (
+        "its content does not match the requested form"
+    ),
+    "received an accepted elicitation with no content": "it was accepted with no content",
+}
 # Long enough to recognise a value, short enough that a refusal never carries a whole document back.
 ECHO_CHARACTERS = 40
 
@@ -30,7 +39,17 @@ def crash_text(tool_name: str) -> str:
 
 def caller_text(tool_name: str, sdk_text: str) -> str:
     """The text of the SDK's tool error, as the caller should read it."""
-    return plain_message(sdk_text.removeprefix(f"Error executing tool {tool_name}: "))
+    return plain_message(without_resolver_name(sdk_text.removeprefix(f"Error executing tool {tool_name}: ")))
+
+
+def without_resolver_name(message: str) -> str:
+    """`message` as it is, unless it is the SDK's refusal of an answer to a question: then without the resolver's
+    name."""
+    matched = _RESOLVER_REFUSAL.fullmatch(message)
+    if matched is None:
+        return message
+    why = _RESOLVER_REASONS.get(matched["why"], matched["why"].removeprefix("received "))
+    return f"the answer to the server's question was not usable: {why}"
 
 
 def plain_message(message: str) -> str:

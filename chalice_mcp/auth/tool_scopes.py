@@ -3,9 +3,9 @@ token lacks is refused before the SDK runs, with 403 and a challenge naming ever
 authorization spec, "Scope challenge handling"; RFC 6750 §3.1), so the client can re-authorize for it.
 
 The tool comes from `Mcp-Name` in the 2026-07-28 era (the SDK refuses a header that differs from the body, decoded as
-it decodes it) and from the body in the handshake era, where a 2025-03-26 batch may carry several calls. `tools/list`
-is the same for everyone (its public cache hint stays true); each gated tool's description says which scope it
-needs.
+it decodes it) and from the body in the handshake era (the bridge's edge refuses batches before any authorizer
+runs; an authorizer used on its own still reads every call of one). `tools/list` is the same for everyone (its
+public cache hint stays true); each gated tool's description says which scope it needs.
 """
 
 from __future__ import annotations

@@ -19,8 +19,13 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from chalice_mcp.bridge.hooks import HandledRequest
 
-# `tool_error`: the tool refused the call (bad arguments, a domain error); `tool_failed`: it raised unexpectedly.
-Outcome = Literal["ok", "tool_error", "tool_failed", "protocol_error", "auth_refused"]
+# `input_required`: the tool asked the person (2026-07-28) and awaits the retry; `tool_error`: the tool refused the
+# call (bad arguments, a domain error); `tool_failed`: it raised unexpectedly.
+Outcome = Literal["ok", "input_required", "tool_error", "tool_failed", "protocol_error", "auth_refused"]
+# Outcomes that are no failure: an input-required result (2026-07-28) asks the person and awaits the retry.
+NOT_FAILED: frozenset[str] = frozenset({"ok", "input_required"})
+# The `resultType` of a result that asks the client for input before the request can be answered.
+INPUT_REQUIRED_RESULT = "input_required"
 
 # The target of a request that names nothing in the catalogue, in the log and as the metrics' `tool` dimension.
 UNKNOWN_TARGET = "(unknown)"
@@ -106,6 +111,8 @@ def outcome_of(handled: HandledRequest) -> Outcome:
     result = answer.get("result")
     if isinstance(result, dict) and result.get("isError") is True:
         return "tool_error"
+    if isinstance(result, dict) and result.get("resultType") == INPUT_REQUIRED_RESULT:
+        return "input_required"
     return "ok"
 
 

@@ -18,6 +18,7 @@ from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
 from chalice_mcp.bridge.hooks import AuthOutcome, HandledRequest
 from chalice_mcp.observability.request_facts import (
+    NOT_FAILED,
     UNKNOWN_TARGET,
     Catalogue,
     facts_of,
@@ -123,7 +124,7 @@ class RequestObserver:
         if method == "tools/call" and outcome != "auth_refused":
             # The catalogued name only (see `facts_of`): a client inventing names must not inflate metric cardinality.
             tool = target or UNKNOWN_TARGET
-            failed = 0 if outcome == "ok" else 1
+            failed = 0 if outcome in NOT_FAILED else 1
             values = [
                 ("ToolInvocations", MetricUnit.Count, 1),
                 ("ToolErrors", MetricUnit.Count, failed),

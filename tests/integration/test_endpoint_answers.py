@@ -244,3 +244,23 @@ def test_a_server_at_the_sdks_default_log_level_writes_no_sdk_line_per_exchange(
     with caplog.at_level(logging.DEBUG):
         shop.call({"isbn": "12", "quantity": 1}, modern=False)
     assert [record.name for record in caplog.records if record.name.startswith("mcp")] == []
+
+
+@ERAS
+def test_a_completion_handler_that_crashes_is_noted_by_type_only_without_a_traceback(modern, caplog):
+    """The SDK logs a completion handler's unexpected exception with its traceback, as it does a tool's."""
+    server = build_shop_server(log_level="WARNING")
+
+    @server.completion()
+    async def complete(reference: Any, argument: Any, context: Any) -> None:
+        raise UnpaidInvoice(f"{SECRET_ARGUMENT} {argument.value}")
+
+    shop = Shop(server)
+    params = {"ref": {"type": "ref/prompt", "name": "gift-idea"}, "argument": {"name": "reader", "value": "a"}}
+    with caplog.at_level(logging.DEBUG):
+        response = shop.post("completion/complete", params, modern=modern)
+    assert json.loads(response.body)["error"]["code"] == INTERNAL_ERROR
+    [line] = shop.log_lines()
+    assert (line["exception_type"], line["level"]) == ("UnpaidInvoice", "ERROR")
+    assert SECRET_ARGUMENT not in shop.log.getvalue() + caplog.text
+    assert not any(record.exc_info for record in caplog.records)

@@ -132,3 +132,18 @@ def test_a_known_activity_or_a_met_value_asks_nothing():
     assert not call(CALORIES, {**UNKNOWN_ACTIVITY, "activity": "running-10-kmh"}, person=person).is_error
     assert not call(CALORIES, {"duration_min": 30, "weight_kg": 70, "met": 5}, person=person).is_error
     assert person.asked == []
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "content"),
+    [(ZONES, {}, {"age": "forty"}), (ZONES, {}, {}), (CALORIES, UNKNOWN_ACTIVITY, {"activity": 5})],
+    ids=["zones-age-not-a-number", "zones-age-missing", "calories-activity-not-text"],
+)
+def test_an_answer_that_does_not_fit_the_form_is_a_plain_tool_error_naming_no_code(tool, arguments, content):
+    """The SDK names the resolver by its module path ("Resolver 'chalicelib.mcp_server.questions:ask_for_...'"):
+    the caller reads that the answer did not fit the question, nothing of the server's code."""
+    result = call(tool, arguments, person=Person(content=content))
+    assert result.is_error
+    (text,) = [block.text for block in result.content]
+    assert text == "the answer to the server's question was not usable: its content does not match the requested form"
+    assert "chalicelib" not in text and "Resolver" not in text

@@ -206,3 +206,18 @@ def test_any_server_s_own_resource_templates_name_what_is_read():
     line = json.loads(logs.getvalue().splitlines()[-1])
     assert line["target"] == "notes://{owner}/notes/{note}"
     assert "jane" not in logs.getvalue()
+
+
+def test_a_question_for_the_person_is_logged_as_input_required_and_not_counted_as_an_error(service):
+    """A 2026-07-28 call answered with an input-required result has not been answered yet: neither `ok` nor an
+    error, so an operator can count the questions apart from the answers."""
+    before = len(service.log_lines())
+    blobs_before = len(service.metric_blobs())
+    body = modern_request("tools/call", {"name": "calculate-heart-rate-zones", "arguments": {}})
+    body["params"]["_meta"]["io.modelcontextprotocol/clientCapabilities"] = {"elicitation": {"form": {}}}
+    reply = service.post(body, modern_headers("tools/call", "calculate-heart-rate-zones"))
+    assert json.loads(reply.body)["result"]["resultType"] == "input_required"
+    line = only_new_line(service, before)
+    assert (line["target"], line["outcome"], line["level"]) == ("calculate-heart-rate-zones", "input_required", "INFO")
+    (blob,) = service.metric_blobs()[blobs_before:]
+    assert (blob["ToolInvocations"], blob["ToolErrors"]) == ([1.0], [0.0])
