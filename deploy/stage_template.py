@@ -14,6 +14,8 @@
   when the function is too slow) never reach the function, so they would carry no CORS headers and a browser page on
   an allowed origin would see "Failed to fetch" instead of the status. Their gateway responses carry the headers the
   function's own replies carry, for the stage's MCP_ALLOWED_ORIGINS (stage over top level, as Chalice combines them).
+- MCP_REQUEST_STATE_KEYS: the function refuses to start on Lambda without it, so a stage that sets none takes the
+  value `make package` was given in its environment (a secret kept out of the config), or is refused here.
 
 Usage: python deploy/stage_template.py STAGE OUTPUT [CONFIG]
   CONFIG defaults to .chalice/config.json. Standard library only: runs under any Python 3.
@@ -22,11 +24,16 @@ Usage: python deploy/stage_template.py STAGE OUTPUT [CONFIG]
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 USAGE = "usage: python deploy/stage_template.py STAGE OUTPUT [CONFIG]"
+
+# The shared secrets of multi-round request state (chalice_mcp/request_state.py), required on Lambda.
+REQUEST_STATE_KEYS = "MCP_REQUEST_STATE_KEYS"
 
 # API Gateway's own account default is 10,000 requests/s with bursts of 5,000, far beyond what one function should
 # take. 50/s keeps a handful of warm containers busy; a stage sets its own under `api_gateway_throttling`.
@@ -124,12 +131,16 @@ GRANTS_TABLE_STATEMENT = {
 def is_authorization_server(config: dict[str, Any], stage: str) -> bool:
     """Whether the stage's function is its own OAuth authorization server: the stage (or the top level) names an
     upstream identity provider."""
+    if stage not in config.get("stages", {}):
+        raise ValueError(f"no stage {stage!r} in the Chalice config")
     stage_environment = config["stages"][stage].get("environment_variables", {})
     environment = {**config.get("environment_variables", {}), **stage_environment}
     return bool(environment.get("MCP_OAUTH_UPSTREAM_ISSUER"))
 
 
-def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
+def stage_template(config: dict[str, Any], stage: str, request_state_keys: str | None = None) -> dict[str, Any]:
+    """The stage's merge template; `request_state_keys` (given where the stage sets none) goes into the function's
+    environment."""
     settings = stage_settings(config, stage)
     statements: list[dict[str, Any]] = [
         {
@@ -149,6 +160,9 @@ def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
             GRANTS_TABLE: GRANTS_TABLE_RESOURCE,
             "APIHandler": {"Properties": {"Environment": {"Variables": {"MCP_OAUTH_TABLE": {"Ref": GRANTS_TABLE}}}}},
         }
+    if request_state_keys:
+        variables = resources.setdefault("APIHandler", {"Properties": {"Environment": {"Variables": {}}}})
+        variables["Properties"]["Environment"]["Variables"][REQUEST_STATE_KEYS] = request_state_keys
     return {
         "Resources": {
             **resources,
@@ -184,6 +198,25 @@ def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
     }
 
 
+def request_state_keys_to_add(config: dict[str, Any], stage: str, shell: Mapping[str, str]) -> str | None:
+    """The keys `make package` adds to the function's environment: none when the stage sets them, else the shell's.
+    On Lambda the server refuses to start without them (a tool that asks the person gets the answer on a retry that
+    may reach another container), so a stage with neither is refused here, before anything is deployed."""
+    environment = {
+        **config.get("environment_variables", {}),
+        **config["stages"][stage].get("environment_variables", {}),
+    }
+    if str(environment.get(REQUEST_STATE_KEYS, "")).strip():
+        return None
+    if keys := shell.get(REQUEST_STATE_KEYS, "").strip():
+        return keys
+    raise ValueError(
+        f"stage {stage!r} sets no {REQUEST_STATE_KEYS}, which the function needs on Lambda: add it to the stage's "
+        f"environment_variables in .chalice/config.json, or give it to make: {REQUEST_STATE_KEYS}=... make package "
+        "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))' prints one)"
+    )
+
+
 def main(arguments: list[str]) -> int:
     if len(arguments) not in (2, 3):
         print(USAGE, file=sys.stderr)
@@ -191,7 +224,7 @@ def main(arguments: list[str]) -> int:
     stage, output = arguments[0], Path(arguments[1])
     config = json.loads(Path(arguments[2] if len(arguments) == 3 else ".chalice/config.json").read_text())
     try:
-        template = stage_template(config, stage)
+        template = stage_template(config, stage, request_state_keys_to_add(config, stage, os.environ))
     except ValueError as error:
         print(f"deploy/stage_template.py: {error}", file=sys.stderr)
         return 2

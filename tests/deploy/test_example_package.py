@@ -20,11 +20,23 @@ from bench.api_gateway_events import proxy_event
 from tests.deploy.test_lambda_package_offline import run_isolated
 from tests.deploy.test_lambda_template import cfn_lint
 from tests.support.jsonrpc import handshake_headers, initialize_body, request_body
-from tests.support.lambda_package import PROJECT_ROOT, BuiltPackage, run_make, sam_transform
+from tests.support.lambda_package import (
+    PACKAGE_REQUEST_STATE_KEYS,
+    PROJECT_ROOT,
+    BuiltPackage,
+    run_make,
+    sam_transform,
+)
 
 pytestmark = pytest.mark.e2e
 
 ENDPOINT = "/tools/mcp"
+
+
+def deployed_environment(package: BuiltPackage) -> dict[str, str]:
+    """The function's environment as its user deploys it: with the request-state keys the guide says every deployed
+    stage needs (the bookshop's config, an example, holds no secret)."""
+    return {**package.environment, "MCP_REQUEST_STATE_KEYS": PACKAGE_REQUEST_STATE_KEYS}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +71,10 @@ def isolated_run(
             path=ENDPOINT,
         ),
     ]
-    return {"unpacked": unpacked, **run_isolated(example_runtime_python, unpacked, events, example_package.environment)}
+    return {
+        "unpacked": unpacked,
+        **run_isolated(example_runtime_python, unpacked, events, deployed_environment(example_package)),
+    }
 
 
 def test_the_packaged_example_answers_initialize_and_its_own_tools_in_an_isolated_python(isolated_run):
@@ -123,5 +138,5 @@ def test_the_packaged_example_runs_from_bytecode_alone(example_package, example_
         replaced += 1
     assert replaced > 100
     events = [proxy_event(initialize_body(), path=ENDPOINT)]
-    run = run_isolated(example_runtime_python, bytecode_only, events, example_package.environment)
+    run = run_isolated(example_runtime_python, bytecode_only, events, deployed_environment(example_package))
     assert run["replies"][0]["statusCode"] == 200

@@ -50,7 +50,9 @@ sys.__stdout__.write({RESULT_MARKER!r} + json.dumps({{"replies": replies, "sys_p
 
 
 def run_isolated(python: str, package_dir: Path, events: list[dict[str, Any]], environment: dict[str, str]) -> dict:
-    """`python -I -S -B`: no user site, no site-packages, no environment PYTHON* variables, no bytecode written."""
+    """`python -I -S -B`: no user site, no site-packages, no environment PYTHON* variables, no bytecode written; with
+    the variable Lambda sets in every function's environment, so the settings see what they see on Lambda."""
+    environment = {"AWS_LAMBDA_FUNCTION_NAME": "fitness-mcp-test-api_handler", **environment}
     events_path = package_dir.parent / f"{package_dir.name}-events.json"
     events_path.write_text(json.dumps(events))
     completed = subprocess.run(

@@ -5,6 +5,7 @@ Gateway's own refusals that fit the stage's allowed origins."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -18,9 +19,12 @@ from deploy.stage_template import (
     DEFAULT_BURST_LIMIT,
     DEFAULT_RATE_LIMIT,
     XRAY_STATEMENT,
+    request_state_keys_to_add,
     stage_template,
 )
 from tests.support.lambda_package import PROJECT_ROOT
+
+REQUEST_STATE_KEY = "a-request-state-key-of-this-test-0123456789"
 
 STAGE_TEMPLATE = PROJECT_ROOT / "deploy" / "stage_template.py"
 
@@ -64,10 +68,14 @@ def test_the_script_writes_the_template_of_a_configured_stage_and_refuses_an_unk
     for stage in config["stages"]:
         output = tmp_path / f"{stage}.json"
         result = subprocess.run(
-            [sys.executable, str(STAGE_TEMPLATE), stage, str(output)], cwd=PROJECT_ROOT, check=False
+            [sys.executable, str(STAGE_TEMPLATE), stage, str(output)],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "MCP_REQUEST_STATE_KEYS": REQUEST_STATE_KEY},
+            check=False,
         )
         assert result.returncode == 0
-        assert json.loads(output.read_text()) == stage_template(config, stage)
+        added = request_state_keys_to_add(config, stage, {"MCP_REQUEST_STATE_KEYS": REQUEST_STATE_KEY})
+        assert json.loads(output.read_text()) == stage_template(config, stage, added)
     unknown = subprocess.run(
         [sys.executable, str(STAGE_TEMPLATE), "nope", str(tmp_path / "nope.json")],
         cwd=PROJECT_ROOT,
@@ -184,3 +192,30 @@ def test_a_stage_without_an_upstream_gets_no_table_and_no_table_permission():
     assert "OAuthGrantsTable" not in template["Resources"]
     assert "APIHandler" not in template["Resources"]
     assert all("dynamodb:GetItem" not in each["Action"] for each in statements(template))
+
+
+def test_a_stage_without_request_state_keys_is_refused_before_anything_is_packaged(tmp_path, capsys):
+    """On Lambda the function would refuse every start without them: `make package` says so first."""
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"stages": {"dev": {}}}))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MCP_REQUEST_STATE_KEYS", raising=False)
+        assert stage_template_module.main(["dev", str(tmp_path / "out.json"), str(config)]) == 2
+    assert "MCP_REQUEST_STATE_KEYS" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_the_keys_given_to_make_package_go_into_the_function_s_environment(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"stages": {"dev": {}}}))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MCP_REQUEST_STATE_KEYS", REQUEST_STATE_KEY)
+        assert stage_template_module.main(["dev", str(tmp_path / "out.json"), str(config)]) == 0
+    template = json.loads((tmp_path / "out.json").read_text())
+    variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables == {"MCP_REQUEST_STATE_KEYS": REQUEST_STATE_KEY}
+
+
+def test_a_stage_that_sets_its_own_request_state_keys_keeps_them(tmp_path):
+    config = {"stages": {"prod": {"environment_variables": {"MCP_REQUEST_STATE_KEYS": REQUEST_STATE_KEY}}}}
+    assert request_state_keys_to_add(config, "prod", {"MCP_REQUEST_STATE_KEYS": "other"}) is None

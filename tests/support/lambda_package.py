@@ -59,9 +59,19 @@ class BuiltPackage:
         return target
 
 
+# What a user gives `make package` for a stage that sets no request-state keys (dev, metered): the packaged function
+# needs them on Lambda, and deploy/stage_template.py refuses the stage without them.
+PACKAGE_REQUEST_STATE_KEYS = "a-request-state-key-given-to-make-package-0123456789"
+
+
 def make_environment() -> dict[str, str]:
-    """This process's environment without the outer `make test`'s flags, so the inner make runs on its own."""
-    return {name: value for name, value in os.environ.items() if name not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}}
+    """This process's environment without the outer `make test`'s flags, so the inner make runs on its own, and with
+    the request-state keys a user gives `make package`."""
+    environment = {
+        name: value for name, value in os.environ.items() if name not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS"}
+    }
+    environment.setdefault("MCP_REQUEST_STATE_KEYS", PACKAGE_REQUEST_STATE_KEYS)
+    return environment
 
 
 def run_make(*arguments: str, environment: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
