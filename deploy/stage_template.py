@@ -131,8 +131,6 @@ GRANTS_TABLE_STATEMENT = {
 def is_authorization_server(config: dict[str, Any], stage: str) -> bool:
     """Whether the stage's function is its own OAuth authorization server: the stage (or the top level) names an
     upstream identity provider."""
-    if stage not in config.get("stages", {}):
-        raise ValueError(f"no stage {stage!r} in the Chalice config")
     stage_environment = config["stages"][stage].get("environment_variables", {})
     environment = {**config.get("environment_variables", {}), **stage_environment}
     return bool(environment.get("MCP_OAUTH_UPSTREAM_ISSUER"))
@@ -202,6 +200,8 @@ def request_state_keys_to_add(config: dict[str, Any], stage: str, shell: Mapping
     """The keys `make package` adds to the function's environment: none when the stage sets them, else the shell's.
     On Lambda the server refuses to start without them (a tool that asks the person gets the answer on a retry that
     may reach another container), so a stage with neither is refused here, before anything is deployed."""
+    if stage not in config.get("stages", {}):
+        raise ValueError(f"no stage {stage!r} in the Chalice config")
     environment = {
         **config.get("environment_variables", {}),
         **config["stages"][stage].get("environment_variables", {}),
