@@ -111,6 +111,7 @@ def test_the_consent_page_says_which_tools_the_extra_scope_opens(client):
     for tool in GATED_TOOLS:
         assert tool in text
     assert REQUIRED_SCOPE in text
+    assert "if your account has this access" in text
 
 
 def test_a_client_registered_for_the_required_scope_may_still_ask_for_a_tools_scope(client, upstream):

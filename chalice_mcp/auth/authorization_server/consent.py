@@ -195,7 +195,7 @@ def scope_descriptions(settings: Settings, server_name: str) -> dict[str, str]:
             listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
             meaning = f"Also use {'the tool' if len(names) == 1 else 'the tools'} {listed}"
         if scope in settings.oauth_scope_grants:
-            meaning += ", if your account is allowed it"
+            meaning += ", if your account has this access"
         descriptions[scope] = meaning
     return descriptions
 
