@@ -398,6 +398,9 @@ class Settings(BaseModel):
                 facts["tool_scopes"] = dict(self.oauth_tool_scopes)
             if self.oauth_upstream_issuer is not None:
                 facts["oauth_upstream_issuer"] = self.oauth_upstream_issuer
+            if self.oauth_scope_grants:
+                # Which scopes have a rule, and on which claim: the values a rule looks for are the operator's.
+                facts["scope_grants"] = {scope: rule.claim for scope, rule in self.oauth_scope_grants.items()}
         elif not self.api_key_required:
             facts["warning"] = "no authentication: anyone who can reach this server may call its tools"
         if self.request_state_keys:

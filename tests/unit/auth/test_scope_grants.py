@@ -87,3 +87,15 @@ def test_only_the_claims_the_rules_read_are_kept():
 def test_without_rules_every_requested_scope_is_granted():
     grants = ScopeGrants(Settings.from_environment(AS_MODE))
     assert grants.granted(["fitness:calculate", "fitness:premium"], None) == ["fitness:calculate", "fitness:premium"]
+
+
+def test_equals_matches_the_value_and_its_type():
+    grants = ScopeGrants(grants_from({"fitness:premium": {"claim": "email_verified", "equals": True}}))
+    assert grants.granted(["fitness:premium"], {"email_verified": True}) == ["fitness:premium"]
+    assert grants.granted(["fitness:premium"], {"email_verified": 1}) == []
+    assert grants.granted(["fitness:premium"], {"email_verified": "true"}) == []
+
+
+def test_the_startup_facts_name_the_scopes_with_a_rule_and_the_claim_it_reads():
+    facts = grants_from(PREMIUM).startup_facts()
+    assert facts["scope_grants"] == {"fitness:premium": "cognito:groups"}
