@@ -1,7 +1,7 @@
 """MCP_OAUTH_TOOL_SCOPES in process: a `tools/call` of a gated tool with a token lacking its scope is refused before
 the SDK runs, with 403 and the step-up challenge (in both eras, batches of the 2025-03-26 era included); a token
 with it gets the answer; other tools and `tools/list` are the same for everyone; the metadata lists every scope.
-The real issuer process and `chalice local` are in tests/e2e/test_tool_scopes_chalice_local.py."""
+The real issuer process and `chalice local` are in tests/e2e/test_oauth_tool_scopes_and_request_state.py."""
 
 from __future__ import annotations
 
