@@ -74,6 +74,18 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+class ScopeGrant(BaseModel):
+    """Who gets a scope (MCP_OAUTH_SCOPE_GRANTS): a rule on one claim of the upstream's ID token. `contains`: the
+    claim is a list (Cognito's `cognito:groups`) or a space-separated string holding this value; `equals`: the claim
+    is this value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    claim: str
+    contains: str | None = None
+    equals: str | bool | int | None = None
+
+
 class SettingsError(ValueError):
     """The environment holds a setting the server cannot run with; the message names the variable."""
 
@@ -132,6 +144,10 @@ class Settings(BaseModel):
     oauth_tool_scopes: dict[str, str] = Field(
         default_factory=dict, description="Tool name → the scope a call of it needs beyond `oauth_scopes`."
     )
+    oauth_scope_grants: dict[str, ScopeGrant] = Field(
+        default_factory=dict,
+        description="Scope → the rule on the upstream's ID token claims a person must meet to get it; else granted.",
+    )
     oauth_upstream_issuer: str | None = Field(
         default=None, description="The identity provider people sign in at; with it the server is its own issuer."
     )
@@ -186,6 +202,23 @@ class Settings(BaseModel):
             if not isinstance(scope, str) or not SCOPE_TOKEN.fullmatch(scope):
                 raise ValueError(f"the scope of {tool_name} must be one scope token (RFC 6749 §3.3)")
         return tool_scopes
+
+    @field_validator("oauth_scope_grants", mode="before")
+    @classmethod
+    def _one_rule_on_one_claim_per_scope(cls, grants: object) -> object:
+        if not isinstance(grants, dict):
+            return grants
+        for scope, rule in grants.items():
+            if not isinstance(rule, dict) or not isinstance(rule.get("claim"), str) or not rule["claim"]:
+                raise ValueError(f'the rule of {scope} must be an object naming a "claim" of the ID token')
+            tests = [name for name in ("contains", "equals") if name in rule]
+            if len(tests) != 1 or set(rule) - {"claim", *tests}:
+                raise ValueError(f'the rule of {scope} must have "claim" and exactly one of "contains" or "equals"')
+            if tests == ["contains"] and not isinstance(rule["contains"], str):
+                raise ValueError(f'the rule of {scope}: "contains" must be a string')
+            if tests == ["equals"] and not isinstance(rule["equals"], (str, bool, int)):
+                raise ValueError(f'the rule of {scope}: "equals" must be a string, a number or true/false')
+        return grants
 
     @field_validator("oauth_signing_key", "oauth_previous_signing_key")
     @classmethod
@@ -249,6 +282,8 @@ class Settings(BaseModel):
             raise ValueError("MCP_AUTH=oauth needs MCP_SUBJECT_HASH_KEY: a random secret of this deployment")
         if self.oauth_upstream_issuer is not None:
             self._check_authorization_server()
+        if self.oauth_scope_grants:
+            self._check_scope_grants()
         # Tokens without `aud` (Cognito's) name no resource: a token of the same app client for any other resource
         # server of the pool would pass. Only a scope of this server's resource server ties one to this server.
         if self.oauth_client_ids and not set(self.oauth_scopes) - SIGN_IN_SCOPES:
@@ -258,6 +293,22 @@ class Settings(BaseModel):
                 "only by it; sign-in scopes such as openid do not count"
             )
         return self
+
+    def _check_scope_grants(self) -> None:
+        # Only a server that issues its own tokens can decide who gets a scope; another issuer's tokens are read as
+        # they come.
+        if self.oauth_upstream_issuer is None:
+            raise ValueError(
+                "MCP_OAUTH_SCOPE_GRANTS needs MCP_OAUTH_UPSTREAM_ISSUER: only the server's own tokens follow its "
+                "rules (with another issuer, decide there who gets a scope)"
+            )
+        # A misspelt scope would grant nothing and gate nothing: say so rather than run without the rule.
+        unknown = sorted(set(self.oauth_scope_grants) - set(self.all_scopes))
+        if unknown:
+            raise ValueError(
+                f"MCP_OAUTH_SCOPE_GRANTS: {', '.join(unknown)} is none of the scopes of MCP_OAUTH_SCOPES or "
+                "MCP_OAUTH_TOOL_SCOPES"
+            )
 
     def _check_authorization_server(self) -> None:
         # Settings of another issuer's tokens would be ignored here: say so rather than run without them.
@@ -347,6 +398,9 @@ class Settings(BaseModel):
                 facts["tool_scopes"] = dict(self.oauth_tool_scopes)
             if self.oauth_upstream_issuer is not None:
                 facts["oauth_upstream_issuer"] = self.oauth_upstream_issuer
+            if self.oauth_scope_grants:
+                # Which scopes have a rule, and on which claim: the values a rule looks for are the operator's.
+                facts["scope_grants"] = {scope: rule.claim for scope, rule in self.oauth_scope_grants.items()}
         elif not self.api_key_required:
             facts["warning"] = "no authentication: anyone who can reach this server may call its tools"
         if self.request_state_keys:
@@ -358,11 +412,12 @@ class Settings(BaseModel):
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Settings:
         """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
         METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_JWKS_MAX_AGE_SECONDS,
-        OAUTH_CLIENT_IDS, OAUTH_SCOPES, OAUTH_TOOL_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY,
-        REQUEST_STATE_KEYS, CACHE_TTL_SECONDS, METRICS_BY_TENANT, OAUTH_UPSTREAM_ISSUER, OAUTH_UPSTREAM_CLIENT_ID,
-        OAUTH_UPSTREAM_CLIENT_SECRET, OAUTH_UPSTREAM_SCOPES, OAUTH_SIGNING_KEY, OAUTH_PREVIOUS_SIGNING_KEY,
-        OAUTH_SEALING_KEY, OAUTH_PREVIOUS_SEALING_KEY, OAUTH_TABLE, OAUTH_STORE_PATH, OAUTH_ACCESS_TOKEN_SECONDS; and
-        the ones Lambda sets, AWS_LAMBDA_INITIALIZATION_TYPE and AWS_LAMBDA_FUNCTION_NAME."""
+        OAUTH_CLIENT_IDS, OAUTH_SCOPES, OAUTH_TOOL_SCOPES, OAUTH_SCOPE_GRANTS, PUBLIC_URL, API_KEY_REQUIRED,
+        SUBJECT_HASH_KEY, REQUEST_STATE_KEYS, CACHE_TTL_SECONDS, METRICS_BY_TENANT, OAUTH_UPSTREAM_ISSUER,
+        OAUTH_UPSTREAM_CLIENT_ID, OAUTH_UPSTREAM_CLIENT_SECRET, OAUTH_UPSTREAM_SCOPES, OAUTH_SIGNING_KEY,
+        OAUTH_PREVIOUS_SIGNING_KEY, OAUTH_SEALING_KEY, OAUTH_PREVIOUS_SEALING_KEY, OAUTH_TABLE, OAUTH_STORE_PATH,
+        OAUTH_ACCESS_TOKEN_SECONDS; and the ones Lambda sets, AWS_LAMBDA_INITIALIZATION_TYPE and
+        AWS_LAMBDA_FUNCTION_NAME."""
         environment = os.environ if environment is None else environment
         placeholders = sorted(
             variable for variable in _FIELD_VARIABLES.values() if PLACEHOLDER_MARK in environment.get(variable, "")
@@ -412,6 +467,8 @@ class Settings(BaseModel):
             values["request_state_keys"] = tuple(key.strip() for key in request_state_keys.split(","))
         if tool_scopes := environment.get("MCP_OAUTH_TOOL_SCOPES", "").strip():
             values["oauth_tool_scopes"] = _tool_scopes(tool_scopes)
+        if scope_grants := environment.get("MCP_OAUTH_SCOPE_GRANTS", "").strip():
+            values["oauth_scope_grants"] = _scope_grants(scope_grants)
         for variable, field_name in _AUTHORIZATION_SERVER_VARIABLES.items():
             if value := environment.get(variable, "").strip():
                 values[field_name] = value
@@ -435,6 +492,20 @@ def _tool_scopes(text: str) -> dict[str, str]:
             'invalid MCP_* environment setting: MCP_OAUTH_TOOL_SCOPES must be a JSON object, {"tool-name": "scope"}'
         )
     return tool_scopes
+
+
+def _scope_grants(text: str) -> dict[str, Any]:
+    """MCP_OAUTH_SCOPE_GRANTS as a dict; its rules are checked by the model."""
+    try:
+        grants = json.loads(text)
+    except ValueError:
+        grants = None
+    if not isinstance(grants, dict):
+        raise SettingsError(
+            "invalid MCP_* environment setting: MCP_OAUTH_SCOPE_GRANTS must be a JSON object, "
+            '{"scope": {"claim": "cognito:groups", "contains": "premium"}}'
+        )
+    return grants
 
 
 _URL_VARIABLES = {
@@ -485,6 +556,7 @@ _FIELD_VARIABLES = {
     "lambda_function_name": "AWS_LAMBDA_FUNCTION_NAME",
     "request_state_keys": "MCP_REQUEST_STATE_KEYS",
     "oauth_tool_scopes": "MCP_OAUTH_TOOL_SCOPES",
+    "oauth_scope_grants": "MCP_OAUTH_SCOPE_GRANTS",
     "oauth_upstream_scopes": "MCP_OAUTH_UPSTREAM_SCOPES",
     **{field_name: variable for variable, field_name in _URL_VARIABLES.items()},
     **{field_name: variable for variable, field_name in _AUTHORIZATION_SERVER_VARIABLES.items()},

@@ -1,5 +1,6 @@
 """A small OpenID provider on loopback, configured like Cognito (no registration, one confidential client, PKCE,
-one test user who is signed in at once), for the authorization server's in-process tests: it can also misbehave
+one test user who is signed in at once, in the groups a test gives), for the authorization server's in-process
+tests (and end-to-end ones where a test must say who is in which group): it can also misbehave
 (an ID token with another nonce or audience) and disable its user. The real provider (npm oidc-provider) is in the
 end-to-end tests; this one lets a test say exactly what the upstream answers."""
 
@@ -21,6 +22,7 @@ from tests.support.signing_keys import SigningKey
 CLIENT_ID = "chalice-mcp-upstream-client"
 CLIENT_SECRET = "upstream-client-secret-of-this-run"
 SUBJECT = "athlete-42"
+GROUPS_CLAIM = "cognito:groups"
 
 
 @dataclass
@@ -31,6 +33,8 @@ class UpstreamBehaviour:
     id_token_audience: str | None = None
     disabled: bool = False
     issue_refresh_tokens: bool = True
+    groups: list[str] | None = None
+    """The person's groups, as Cognito puts them in its ID tokens (`cognito:groups`); None: no such claim."""
     token_requests: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -73,6 +77,8 @@ class OpenIDUpstream:
             "exp": now + 300,
             "token_use": "id",
         }
+        if self.behaviour.groups is not None:
+            claims[GROUPS_CLAIM] = list(self.behaviour.groups)
         if nonce is not None:
             claims["nonce"] = self.behaviour.id_token_nonce or nonce
         return self.key.sign(claims)

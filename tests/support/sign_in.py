@@ -152,9 +152,9 @@ def follow_upstream(location: str) -> str:
     raise AssertionError("the upstream did not redirect")
 
 
-def sign_in(browser: Browser, client_id: str, challenge: str, state: str = "client-state") -> str:
+def sign_in(browser: Browser, client_id: str, challenge: str, state: str = "client-state", **overrides: str) -> str:
     """Authorize, approve, sign in upstream, come back: the client's redirect URI with the code."""
-    authorized = browser.get(authorize_url(client_id, challenge, state))
+    authorized = browser.get(authorize_url(client_id, challenge, state, **overrides))
     assert authorized.status_code == 302, authorized.body
     location = authorized.headers["Location"]
     if "/consent" in location:

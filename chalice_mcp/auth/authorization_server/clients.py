@@ -55,7 +55,11 @@ class ClientRegistry:
         if is_client_id_url(client_id):
             return self.metadata_document_client(client_id, timeout_seconds)
         record = self.store.get(CLIENT_KIND, client_id)
-        return OAuthClientInformationFull.model_validate(record) if record is not None else None
+        if record is None:
+            return None
+        # The scopes are this server's to grant (MCP_OAUTH_SCOPE_GRANTS): whatever a client registered with, it may
+        # ask for any of them, a tool's extra scope at a step-up included.
+        return OAuthClientInformationFull.model_validate({**record, "scope": self.scope})
 
     def metadata_document_client(self, client_id: str, timeout_seconds: float) -> OAuthClientInformationFull:
         document = self.documents.document(client_id, timeout_seconds, self.allow_local_documents)

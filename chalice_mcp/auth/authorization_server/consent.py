@@ -3,9 +3,12 @@ practices). Before anything goes to the upstream identity provider, whose sessio
 registered client get a code silently, the person sees which client asks (its name, and the host its redirect URI
 is on) for which server, and approves or denies.
 
+The page lists the access asked for in plain words: each scope, and the tools it opens (MCP_OAUTH_TOOL_SCOPES).
+
 The browser holds one cookie, sealed (`sealing`), HttpOnly, SameSite=Lax, `__Host-` and Secure on https: the CSRF
 token of the consent form (double submit: the form must carry the cookie's token), the clients this browser has
-approved (remembered for `CONSENT_LIFETIME_SECONDS`), and the sign-ins it has started upstream, so that a callback
+approved and for which scopes (remembered for `CONSENT_LIFETIME_SECONDS`; a client asking for more, at a step-up,
+is shown the page again), and the sign-ins it has started upstream, so that a callback
 is accepted only in the browser that consented (no login CSRF).
 """
 
@@ -14,12 +17,14 @@ from __future__ import annotations
 import html
 import secrets
 import time
+from collections.abc import Sequence
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
 from chalice_mcp.auth.authorization_server.sealing import SealedValueInvalid, Sealer
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
+from chalice_mcp.settings import Settings
 
 SESSION_PURPOSE = "sign-in-session"
 # A returning client is not asked again for 30 days; after that the person sees the page once more.
@@ -47,22 +52,26 @@ class SignInSession:
         self.csrf_token: str = str(value.get("csrf") or secrets.token_urlsafe(24))
         now = time.time()
         consented = value.get("consented")
-        self.consented: dict[str, float] = {
-            str(client): float(until)
-            for client, until in (consented.items() if isinstance(consented, dict) else ())
-            if float(until) > now
+        # client → [until, the scopes approved]
+        self.consented: dict[str, tuple[float, list[str]]] = {
+            str(client): (float(approval[0]), [str(scope) for scope in approval[1]])
+            for client, approval in (consented.items() if isinstance(consented, dict) else ())
+            if isinstance(approval, list) and len(approval) == 2 and isinstance(approval[1], list)
+            if float(approval[0]) > now
         }
         pending = value.get("pending")
         self.pending: list[str] = [str(each) for each in (pending if isinstance(pending, list) else [])][
             -MAX_PENDING_SIGN_INS:
         ]
 
-    def has_consented(self, client_id: str) -> bool:
-        return client_id in self.consented
+    def has_consented(self, client_id: str, scopes: Sequence[str]) -> bool:
+        """Whether this browser approved `client_id` for every one of `scopes`."""
+        approval = self.consented.get(client_id)
+        return approval is not None and set(scopes) <= set(approval[1])
 
-    def remember_consent(self, client_id: str) -> None:
+    def remember_consent(self, client_id: str, scopes: Sequence[str]) -> None:
         self.consented.pop(client_id, None)
-        self.consented[client_id] = time.time() + CONSENT_LIFETIME_SECONDS
+        self.consented[client_id] = (time.time() + CONSENT_LIFETIME_SECONDS, list(dict.fromkeys(scopes)))
         # The oldest approval is forgotten first: that client sees the page once more.
         while len(self.consented) > MAX_REMEMBERED_CLIENTS:
             del self.consented[next(iter(self.consented))]
@@ -80,7 +89,8 @@ class SignInSession:
         return True
 
     def value(self) -> dict[str, Any]:
-        return {"csrf": self.csrf_token, "consented": self.consented, "pending": self.pending}
+        consented = {client: [until, scopes] for client, (until, scopes) in self.consented.items()}
+        return {"csrf": self.csrf_token, "consented": consented, "pending": self.pending}
 
 
 class SessionCookies:
@@ -124,20 +134,29 @@ def consent_page(
     redirect_uri: str,
     server_name: str,
     server_url: str,
-    scopes: list[str],
+    scopes: list[tuple[str, str]],
     identity_provider: str,
     sealed_request: str,
     csrf_token: str,
     action: str,
 ) -> HttpReply:
-    """The page that asks the person; every value from a client is escaped."""
+    """The page that asks the person; `scopes` are (scope, what it allows in plain words). Every value from a client
+    is escaped."""
     redirect_host = urlsplit(redirect_uri).hostname or redirect_uri
     sign_in_host = urlsplit(identity_provider).hostname or identity_provider
     name = client_name or "An unnamed client"
     client_line = f"{html.escape(name)}"
     if client_id.startswith("https://"):
         client_line += f" <small>(described at {html.escape(urlsplit(client_id).hostname or client_id)})</small>"
-    scope_items = "".join(f"<li><code>{html.escape(scope)}</code></li>" for scope in scopes) or "<li>no scopes</li>"
+    scope_items = (
+        "".join(
+            f"<li>{html.escape(meaning)} <small>(<code>{html.escape(scope)}</code>)</small></li>"
+            if meaning
+            else f"<li><code>{html.escape(scope)}</code></li>"
+            for scope, meaning in scopes
+        )
+        or "<li>no scopes</li>"
+    )
     body = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Allow access to {html.escape(server_name)}?</title>
@@ -160,6 +179,25 @@ Approve only if you started this from that application.</p>
 </form></main></body></html>
 """
     return HttpReply(status=200, headers=dict(PAGE_HEADERS), body=body.encode())
+
+
+def scope_descriptions(settings: Settings, server_name: str) -> dict[str, str]:
+    """Each scope a client may ask for, in the consent page's plain words: what it lets the client do."""
+    tools: dict[str, list[str]] = {}
+    for tool, scope in settings.oauth_tool_scopes.items():
+        tools.setdefault(scope, []).append(tool)
+    descriptions = {}
+    for scope in settings.all_scopes:
+        if scope in settings.oauth_scopes:
+            meaning = f"Use the tools of {server_name}"
+        else:
+            names = sorted(tools[scope])
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            meaning = f"Also use {'the tool' if len(names) == 1 else 'the tools'} {listed}"
+        if scope in settings.oauth_scope_grants:
+            meaning += ", if your account has this access"
+        descriptions[scope] = meaning
+    return descriptions
 
 
 def message_page(status: int, title: str, message: str) -> HttpReply:

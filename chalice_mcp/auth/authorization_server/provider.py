@@ -25,14 +25,16 @@ from mcp.server.auth.provider import (
     construct_redirect_uri,
 )
 from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
+from pydantic import Field
 
 from chalice_mcp.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken
 from chalice_mcp.auth.authorization_server.client_documents import ClientDocumentError
 from chalice_mcp.auth.authorization_server.clients import ClientRegistry, redirect_uri_problem
+from chalice_mcp.auth.authorization_server.scope_grants import ScopeGrants
 from chalice_mcp.auth.authorization_server.sealing import Sealer
 from chalice_mcp.auth.authorization_server.signing import TokenSigner
 from chalice_mcp.auth.authorization_server.stores import GrantStore, hashed
-from chalice_mcp.auth.authorization_server.upstream import UpstreamProvider, UpstreamRefused
+from chalice_mcp.auth.authorization_server.upstream import SignedIn, UpstreamProvider, UpstreamRefused
 
 # RFC 6749 §4.1.2 recommends at most 10 minutes; the issue of this server's codes is immediate, so one minute.
 CODE_LIFETIME_SECONDS = 60
@@ -71,6 +73,8 @@ def reset_request_deadline(token: contextvars.Token[float]) -> None:
 class IssuedCode(AuthorizationCode):
     upstream_refresh_token: str | None = None
     """Sealed: the upstream's refresh token, for the refresh tokens this code's tokens come with."""
+    claims: dict[str, Any] = Field(default_factory=dict)
+    """The upstream ID token's claims that MCP_OAUTH_SCOPE_GRANTS reads, and no other."""
 
 
 class IssuedRefreshToken(RefreshToken):
@@ -92,6 +96,7 @@ class AuthorizationServerProvider:
         validator: AccessTokenValidator,
         upstream: UpstreamProvider,
         access_token_seconds: int,
+        grants: ScopeGrants,
     ) -> None:
         self.base_url = base_url
         self.resource = resource
@@ -103,6 +108,7 @@ class AuthorizationServerProvider:
         self.validator = validator
         self.upstream = upstream
         self.access_token_seconds = access_token_seconds
+        self.grants = grants
 
     # Clients
 
@@ -137,9 +143,10 @@ class AuthorizationServerProvider:
         sealed = self.sealer.seal(AUTHORIZATION_REQUEST, request, REQUEST_LIFETIME_SECONDS)
         return f"{self.base_url}/consent?{urllib.parse.urlencode({'request': sealed})}"
 
-    def issue_code(self, request: dict[str, Any], subject: str, upstream_refresh_token: str | None) -> str:
+    def issue_code(self, request: dict[str, Any], signed_in: SignedIn) -> str:
         """The code for a completed sign-in: stored under its hash for `CODE_LIFETIME_SECONDS`."""
         code = secrets.token_urlsafe(32)
+        upstream_refresh_token = signed_in.refresh_token
         sealed_refresh = (
             self.sealer.seal(UPSTREAM_REFRESH_TOKEN, {"token": upstream_refresh_token}, REFRESH_TOKEN_LIFETIME_SECONDS)
             if upstream_refresh_token
@@ -152,9 +159,10 @@ class AuthorizationServerProvider:
             "scopes": request["scopes"],
             "code_challenge": request["code_challenge"],
             "resource": self.resource,
-            "subject": subject,
+            "subject": signed_in.subject,
             "expires_at": time.time() + CODE_LIFETIME_SECONDS,
             "upstream_refresh_token": sealed_refresh,
+            "claims": self.grants.claims_to_keep(signed_in.claims),
         }
         self.store.put(CODE_KIND, hashed(code), record, CODE_LIFETIME_SECONDS)
         return code
@@ -182,6 +190,7 @@ class AuthorizationServerProvider:
             client.client_id,
             authorization_code.subject,
             authorization_code.scopes,
+            self.grants.granted(authorization_code.scopes, authorization_code.claims),
             authorization_code.upstream_refresh_token,
         )
 
@@ -212,7 +221,7 @@ class AuthorizationServerProvider:
         upstream_token = self.sealer.open(UPSTREAM_REFRESH_TOKEN, refresh_token.upstream_refresh_token)["token"]
         try:
             # A person disabled or signed out upstream is refused here, within one access-token lifetime.
-            rotated_upstream = self.upstream.refresh(str(upstream_token), refresh_token.subject, request_deadline())
+            refreshed = self.upstream.refresh(str(upstream_token), refresh_token.subject, request_deadline())
         except UpstreamRefused:
             self.store.delete(REFRESH_KIND, hashed(refresh_token.token))
             raise TokenError("invalid_grant", "the sign-in at the identity provider has ended: sign in again") from None
@@ -221,22 +230,30 @@ class AuthorizationServerProvider:
         if refresh_token.family is not None:
             used = {"family": refresh_token.family}
             self.store.put(USED_REFRESH_KIND, hashed(refresh_token.token), used, REFRESH_TOKEN_LIFETIME_SECONDS)
-        sealed = self.sealer.seal(UPSTREAM_REFRESH_TOKEN, {"token": rotated_upstream}, REFRESH_TOKEN_LIFETIME_SECONDS)
-        return self._tokens(client.client_id, refresh_token.subject, scopes, sealed, refresh_token.family)
+        sealed = self.sealer.seal(
+            UPSTREAM_REFRESH_TOKEN, {"token": refreshed.refresh_token}, REFRESH_TOKEN_LIFETIME_SECONDS
+        )
+        # The grants are decided again from the refreshed ID token: a person removed from a group loses its scope
+        # now, one added gets it.
+        granted = self.grants.granted(scopes, refreshed.claims)
+        return self._tokens(client.client_id, refresh_token.subject, scopes, granted, sealed, refresh_token.family)
 
     def _tokens(
         self,
         client_id: str,
         subject: str,
         scopes: list[str],
+        granted: list[str],
         sealed_upstream_refresh: str | None,
         family: str | None = None,
     ) -> OAuthToken:
+        """An access token with the `granted` scopes, and a refresh token that keeps the requested `scopes`, so
+        each refresh decides the grants again."""
         access_token, _ = self.signer.access_token(
             subject=subject,
             audience=self.resource,
             client_id=client_id,
-            scopes=scopes,
+            scopes=granted,
             lifetime_seconds=self.access_token_seconds,
         )
         refresh_token = None
@@ -259,7 +276,8 @@ class AuthorizationServerProvider:
         return OAuthToken(
             access_token=access_token,
             expires_in=self.access_token_seconds,
-            scope=" ".join(scopes) or None,
+            # RFC 6749 §5.1: an omitted scope means "as requested"; a grant of none is said, not omitted.
+            scope=" ".join(granted) if granted or scopes else None,
             refresh_token=refresh_token,
         )
 

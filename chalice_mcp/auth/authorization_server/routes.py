@@ -36,7 +36,13 @@ from chalice_mcp.auth.authorization_server.client_documents import (
     ClientDocumentError,
 )
 from chalice_mcp.auth.authorization_server.clients import ClientRegistry
-from chalice_mcp.auth.authorization_server.consent import SessionCookies, SignInSession, consent_page, message_page
+from chalice_mcp.auth.authorization_server.consent import (
+    SessionCookies,
+    SignInSession,
+    consent_page,
+    message_page,
+    scope_descriptions,
+)
 from chalice_mcp.auth.authorization_server.keys import sealer_for, signer_for
 from chalice_mcp.auth.authorization_server.paths import (
     AUTHORIZE_PATH,
@@ -55,6 +61,7 @@ from chalice_mcp.auth.authorization_server.provider import (
     reset_request_deadline,
     set_request_deadline,
 )
+from chalice_mcp.auth.authorization_server.scope_grants import ScopeGrants
 from chalice_mcp.auth.authorization_server.sealing import SealedValueInvalid
 from chalice_mcp.auth.authorization_server.stores import StoreUnavailable, grant_store, hashed
 from chalice_mcp.auth.authorization_server.upstream import (
@@ -117,7 +124,8 @@ class AuthorizationServer:
         self.issuer = settings.public_url
         self.server_name = server_name
         self.request_timeout_seconds = settings.request_timeout_seconds
-        scopes = list(settings.oauth_scopes)
+        # What a client may ask for: the scopes every request needs and each tool's extra one.
+        scopes = list(settings.all_scopes)
         self.store = store = grant_store(settings.oauth_table, settings.oauth_store_path, settings.public_url)
         self.sealer = sealer_for(settings)
         self.signer = signer_for(settings)
@@ -144,10 +152,12 @@ class AuthorizationServer:
             validator=validator,
             upstream=self.upstream,
             access_token_seconds=settings.oauth_access_token_seconds,
+            grants=ScopeGrants(settings),
         )
+        self.scope_descriptions = scope_descriptions(settings, server_name)
         self.cookies = SessionCookies(self.sealer, secure=self.issuer.startswith("https://"))
         registration = ClientRegistrationOptions(
-            enabled=True, valid_scopes=scopes or None, default_scopes=scopes or None
+            enabled=True, valid_scopes=scopes or None, default_scopes=list(settings.oauth_scopes) or None
         )
         revocation = RevocationOptions(enabled=True)
         issuer_url = AnyHttpUrl(self.issuer)
@@ -163,7 +173,7 @@ class AuthorizationServer:
             # The SDK's URL type writes a path-less issuer with a trailing slash; RFC 8414 §3.3 compares exactly.
             "issuer": self.issuer,
             "jwks_uri": self.issuer + JWKS_PATH,
-            "scopes_supported": list(self.settings.oauth_scopes),
+            "scopes_supported": list(self.settings.all_scopes),
             # The SDK's token handler also takes public clients (PKCE only): CIMD clients and most DCR ones.
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "code_challenge_methods_supported": ["S256"],
@@ -277,8 +287,9 @@ class AuthorizationServer:
             return message_page(400, "This sign-in link is not valid", "Start again from your application.")
         session = self.cookies.session(request)
         client_id = str(authorization["client_id"])
+        scopes = [str(scope) for scope in authorization["scopes"]]
         if request.method == "GET":
-            if session.has_consented(client_id):
+            if session.has_consented(client_id, scopes):
                 return self._to_upstream(authorization, session, deadline)
             try:
                 client = self.registry.client(client_id, max(deadline - time.monotonic(), 0.1))
@@ -290,7 +301,7 @@ class AuthorizationServer:
                 redirect_uri=str(authorization["redirect_uri"]),
                 server_name=self.server_name,
                 server_url=self.issuer,
-                scopes=list(authorization["scopes"]),
+                scopes=[(scope, self.scope_descriptions.get(scope, "")) for scope in scopes],
                 identity_provider=self.upstream.issuer,
                 sealed_request=sealed,
                 csrf_token=session.csrf_token,
@@ -311,7 +322,7 @@ class AuthorizationServer:
                 state=authorization.get("state"),
             )
             return redirect(location)
-        session.remember_consent(client_id)
+        session.remember_consent(client_id, scopes)
         return self._to_upstream(authorization, session, deadline)
 
     def _same_origin(self, request: HttpRequest) -> bool:
@@ -372,5 +383,5 @@ class AuthorizationServer:
                 ),
                 cookie,
             )
-        code = self.provider.issue_code(authorization, signed_in.subject, signed_in.refresh_token)
+        code = self.provider.issue_code(authorization, signed_in)
         return redirect(client_redirect(redirect_uri, self.issuer, code=code, state=state), cookie)

@@ -55,10 +55,20 @@ class UpstreamEndpoints:
 
 @dataclass(frozen=True)
 class SignedIn:
-    """Who signed in upstream, and the refresh token that keeps the sign-in going, when the provider gave one."""
+    """Who signed in upstream, the refresh token that keeps the sign-in going (when the provider gave one), and the
+    verified ID token's claims (for MCP_OAUTH_SCOPE_GRANTS)."""
 
     subject: str
     refresh_token: str | None
+    claims: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """The refresh token to keep, and the refreshed ID token's claims: None when the provider sent no ID token."""
+
+    refresh_token: str
+    claims: dict[str, Any] | None
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -148,17 +158,18 @@ class UpstreamProvider:
         if not isinstance(claims.get("nonce"), str) or not secrets.compare_digest(claims["nonce"], nonce):
             raise UpstreamRefused("the identity provider's ID token has the wrong nonce")
         refresh_token = answer.get("refresh_token")
-        return SignedIn(str(claims["sub"]), refresh_token if isinstance(refresh_token, str) else None)
+        return SignedIn(str(claims["sub"]), refresh_token if isinstance(refresh_token, str) else None, claims)
 
-    def refresh(self, refresh_token: str, subject: str, deadline: float) -> str:
-        """Refresh upstream, so a person disabled or signed out there is refused; the refresh token to keep."""
+    def refresh(self, refresh_token: str, subject: str, deadline: float) -> Refreshed:
+        """Refresh upstream, so a person disabled or signed out there is refused, and their claims are current."""
         answer = self._token_request({"grant_type": "refresh_token", "refresh_token": refresh_token}, deadline)
+        claims = None
         if answer.get("id_token") is not None:
             claims = self.verified_id_token(answer["id_token"], deadline, require_fresh=False)
             if claims.get("sub") != subject:
                 raise UpstreamRefused("the identity provider's refreshed ID token names another person")
         rotated = answer.get("refresh_token")
-        return rotated if isinstance(rotated, str) else refresh_token
+        return Refreshed(rotated if isinstance(rotated, str) else refresh_token, claims)
 
     def verified_id_token(self, id_token: Any, deadline: float, *, require_fresh: bool = True) -> dict[str, Any]:
         if not isinstance(id_token, str):

@@ -233,12 +233,13 @@ def test_the_sign_in_cookie_stays_small_whatever_the_number_of_clients_approved(
     from chalice_mcp.auth.authorization_server.consent import MAX_REMEMBERED_CLIENTS, SessionCookies, SignInSession
 
     session = SignInSession()
+    scopes = ["fitness:calculate", "fitness:premium"]
     for number in range(100):
-        session.remember_consent(f"https://client-{number:03}.example/oauth/client-metadata.json")
+        session.remember_consent(f"https://client-{number:03}.example/oauth/client-metadata.json", scopes)
         session.start_sign_in()
     assert len(session.consented) == MAX_REMEMBERED_CLIENTS
-    assert session.has_consented("https://client-099.example/oauth/client-metadata.json")
-    assert not session.has_consented("https://client-000.example/oauth/client-metadata.json")
+    assert session.has_consented("https://client-099.example/oauth/client-metadata.json", scopes)
+    assert not session.has_consented("https://client-000.example/oauth/client-metadata.json", scopes)
     assert len(SessionCookies(Sealer(KEY), secure=True).set_cookie(session)) < 4096
 
 
