@@ -102,24 +102,21 @@ async def list_and_call(url: str, sign_in: SdkSignIn, mode: str) -> tuple[list[s
 
 async def sign_in_use_and_refresh(setup: SignInSetup, sign_in: SdkSignIn, mode: str) -> None:
     """Sign in on the first request, list and call tools; wait out the access token; call again: a refresh."""
-    try:
-        tools, cooper = await list_and_call(setup.server.mcp_url, sign_in, mode)
-        assert COOPER in tools
-        assert cooper["vo2_max"] == pytest.approx(49.1, abs=0.05)
-        assert len(sign_in.authorization_urls) == 1
-        first = sign_in.storage.saved_tokens[-1]
-        assert first.refresh_token, "the provider gave no refresh token: offline_access was not asked for"
-        assert first.expires_in is not None and first.expires_in <= ACCESS_TOKEN_TTL_SECONDS
+    tools, cooper = await list_and_call(setup.server.mcp_url, sign_in, mode)
+    assert COOPER in tools
+    assert cooper["vo2_max"] == pytest.approx(49.1, abs=0.05)
+    assert len(sign_in.authorization_urls) == 1
+    first = sign_in.storage.saved_tokens[-1]
+    assert first.refresh_token, "the provider gave no refresh token: offline_access was not asked for"
+    assert first.expires_in is not None and first.expires_in <= ACCESS_TOKEN_TTL_SECONDS
 
-        # A bounded wait: the client refreshes once its own record says the access token has expired.
-        await asyncio.sleep(first.expires_in + EXPIRY_MARGIN_SECONDS)
-        _, cooper_again = await list_and_call(setup.server.mcp_url, sign_in, mode)
-        assert cooper_again == cooper
-        assert len(sign_in.authorization_urls) == 1, "the client signed in again instead of refreshing"
-        refreshed = sign_in.storage.saved_tokens[-1]
-        assert refreshed.access_token != first.access_token
-    finally:
-        await sign_in.browser.aclose()
+    # A bounded wait: the client refreshes once its own record says the access token has expired.
+    await asyncio.sleep(first.expires_in + EXPIRY_MARGIN_SECONDS)
+    _, cooper_again = await list_and_call(setup.server.mcp_url, sign_in, mode)
+    assert cooper_again == cooper
+    assert len(sign_in.authorization_urls) == 1, "the client signed in again instead of refreshing"
+    refreshed = sign_in.storage.saved_tokens[-1]
+    assert refreshed.access_token != first.access_token
 
 
 def redirect_uri() -> str:
@@ -156,10 +153,7 @@ def test_the_access_token_names_this_server_as_its_audience(setup):
     sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
 
     async def signed_in_token() -> str:
-        try:
-            await list_and_call(setup.server.mcp_url, sign_in, "legacy")
-        finally:
-            await sign_in.browser.aclose()
+        await list_and_call(setup.server.mcp_url, sign_in, "legacy")
         return sign_in.storage.saved_tokens[-1].access_token
 
     claims = jwt.decode(asyncio.run(signed_in_token()), options={"verify_signature": False})
@@ -208,13 +202,7 @@ def test_mcp_remote_registers_itself_signs_in_with_a_scripted_browser_and_calls_
 def test_the_server_log_holds_no_token_and_no_error_after_the_sign_ins(setup):
     sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
 
-    async def use() -> None:
-        try:
-            await list_and_call(setup.server.mcp_url, sign_in, "legacy")
-        finally:
-            await sign_in.browser.aclose()
-
-    asyncio.run(use())
+    asyncio.run(list_and_call(setup.server.mcp_url, sign_in, "legacy"))
     token = sign_in.storage.saved_tokens[-1]
     log = setup.server.log()
     assert "tools/call" in log or COOPER in log, log[-2000:]

@@ -19,16 +19,13 @@ from tests.support.sign_in_pages import REQUEST_TIMEOUT_SECONDS, SignInBrowser
 
 async def browse(authorization_url: str, log: Path) -> None:
     browser = SignInBrowser(os.environ["SIGN_IN_USERNAME"], os.environ["SIGN_IN_PASSWORD"])
-    try:
-        final_redirect = await browser.sign_in(authorization_url)
-        with log.open("a") as written:
-            written.write(f"pages: {[page.title for page in browser.pages]}\nredirected to the callback\n")
-        async with httpx2.AsyncClient(timeout=REQUEST_TIMEOUT_SECONDS) as client:
-            callback = await client.get(final_redirect)
-        with log.open("a") as written:
-            written.write(f"callback answered {callback.status_code}\n")
-    finally:
-        await browser.aclose()
+    final_redirect = await browser.sign_in(authorization_url)
+    with log.open("a") as written:
+        written.write(f"pages: {[page.title for page in browser.pages]}\nredirected to the callback\n")
+    async with httpx2.AsyncClient(timeout=REQUEST_TIMEOUT_SECONDS) as client:
+        callback = await client.get(final_redirect)
+    with log.open("a") as written:
+        written.write(f"callback answered {callback.status_code}\n")
 
 
 def main() -> None:

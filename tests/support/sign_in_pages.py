@@ -127,21 +127,27 @@ class SignInBrowser:
         self.username = username
         self.password = password
         self.pages: list[PageSeen] = []
-        self._client = httpx2.AsyncClient(follow_redirects=False, timeout=REQUEST_TIMEOUT_SECONDS)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
+        self.cookies = httpx2.Cookies()
 
     async def sign_in(self, authorization_url: str, redirect_uri: str | None = None) -> str:
         """The URL under `redirect_uri` (by default the authorization URL's own `redirect_uri` parameter) that the
         pages finally redirect to, with `code`, `state` and `iss` (or `error`) in its query."""
+        async with httpx2.AsyncClient(
+            follow_redirects=False, timeout=REQUEST_TIMEOUT_SECONDS, cookies=self.cookies
+        ) as client:
+            try:
+                return await self._follow(client, authorization_url, redirect_uri)
+            finally:
+                self.cookies = client.cookies
+
+    async def _follow(self, client: httpx2.AsyncClient, authorization_url: str, redirect_uri: str | None) -> str:
         target = redirect_uri or parse_qs(urlsplit(authorization_url).query)["redirect_uri"][0]
         method, url, data = "GET", authorization_url, None
         for _ in range(MAX_STEPS):
             if method == "GET":
-                response = await self._client.get(url, params=data)
+                response = await client.get(url, params=data)
             else:
-                response = await self._client.post(url, data=data)
+                response = await client.post(url, data=data)
             if response.is_redirect:
                 location = urljoin(str(response.url), response.headers["location"])
                 if location.startswith(target):
