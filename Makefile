@@ -13,7 +13,7 @@ PORT ?= 8000
 STAGE ?= dev
 ISSUER_PORT ?= 8080
 
-.PHONY: local local-issuer test test-fast lint bench readme-tool-table wheel clean views view-screenshots
+.PHONY: local local-issuer local-upstream test test-fast lint bench readme-tool-table wheel clean views view-screenshots
 
 # The venv is refreshed whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -52,6 +52,11 @@ local: $(BIN)/.installed
 # A token issuer on this machine for `make local STAGE=oauth-local` (npm oauth2-mock-server, as the tests use).
 local-issuer: $(TOOLS)/.installed
 	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" $(TOOLS)/node_modules/.bin/oauth2-mock-server -a 127.0.0.1 -p $(ISSUER_PORT)
+
+# An OpenID provider on this machine for `make local STAGE=oauth-proxy-local`: one client, one test user signed in
+# at once (tests/support/openid_upstream.py, as the authorization server's in-process tests use).
+local-upstream: $(BIN)/.installed
+	$(BIN)/python -m tests.support.openid_upstream --port 8081 --redirect-uri http://$(HOST):$(PORT)/callback
 
 test: $(BIN)/.installed $(TOOLS)/.installed $(VIEWS_NODE_MODULES)
 	PATH="$(CURDIR)/$(NODE_BIN):$$PATH" MCP_TOOLS_DIR="$(CURDIR)/$(TOOLS)" $(BIN)/python -m pytest

@@ -42,6 +42,7 @@ class MCPBlueprint(Blueprint):
         self._eager = eager or settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS
         self._lock = threading.Lock()
         self._endpoint: MCPEndpoint | None = None
+        self._authorization_server: Any = None
         self._registered_settings: Settings | None = None
         self.url_prefix = ""
 
@@ -65,6 +66,25 @@ class MCPBlueprint(Blueprint):
                 if self._endpoint is None:
                     self._endpoint = self._build(self._registered_settings, self.url_prefix + ENDPOINT_PATH)
         return self._endpoint
+
+    @property
+    def authorization_server(self) -> Any:
+        """The OAuth authorization server (MCP_OAUTH_UPSTREAM_ISSUER), built at its first request: its code is
+        imported only then, and only where it is configured."""
+        if self._authorization_server is None:
+            endpoint = self.endpoint
+            with self._lock:
+                if self._authorization_server is None:
+                    from chalice_mcp.auth.authorization_server.routes import AuthorizationServer
+
+                    name = endpoint.server.title or endpoint.server.name
+                    self._authorization_server = AuthorizationServer(endpoint.settings, name)
+        return self._authorization_server
+
+    def answer_authorization(self, path: str) -> Response:
+        """The current request to the authorization server's `path`."""
+        request = http_request_from_chalice(self.current_app, path)
+        return chalice_response(self.authorization_server.handle(path, request))
 
     def answer(self, path: str, respond: Callable[[MCPEndpoint, HttpRequest], HttpReply]) -> Response:
         """The current request, as seen at `path` under the prefix, answered by `respond`."""
@@ -150,7 +170,24 @@ def endpoint_blueprint(settings: Settings, build: EndpointBuilder, *, eager: boo
         """The server card; a page for people in a browser, when the server has one."""
         return blueprint.answer("/", MCPEndpoint.front_page)
 
+    if settings.authorization_server:
+        add_authorization_server_routes(blueprint)
     return blueprint
+
+
+def add_authorization_server_routes(blueprint: MCPBlueprint) -> None:
+    """The routes of the OAuth authorization server (`chalice_mcp.auth.authorization_server.paths`). Routes are
+    fixed when the app is imported, and so is the setting that asks for them: a deployment without an upstream has
+    none of them, as before (API Gateway answers their paths itself)."""
+    from chalice_mcp.auth.authorization_server.paths import ROUTE_METHODS
+
+    for path, methods in ROUTE_METHODS.items():
+        view_name = "mcp_oauth_" + "".join(c if c.isalnum() else "_" for c in path.strip("/"))
+
+        def view(path: str = path) -> Response:
+            return blueprint.answer_authorization(path)
+
+        blueprint.route(path, methods=methods, content_types=["*/*"], name=view_name)(view)
 
 
 def normalised_prefix(url_prefix: str | None) -> str:
@@ -165,4 +202,8 @@ def settings_under_prefix(settings: Settings, url_prefix: str) -> Settings:
     MCP_OAUTH_AUDIENCE is the resource URL as it is."""
     if not url_prefix or settings.public_url is None:
         return settings
-    return settings.model_copy(update={"public_url": settings.public_url + url_prefix})
+    update = {"public_url": settings.public_url + url_prefix}
+    if settings.authorization_server:
+        # The server is its own issuer: at its base URL, prefix included.
+        update["oauth_issuer"] = update["public_url"]
+    return settings.model_copy(update=update)

@@ -240,5 +240,10 @@ def authorizer_for(settings: Settings) -> Authorizer | None:
         return None
     from chalice_mcp.auth.oauth_authorizer import OAuthAuthorizer  # PyJWT and cryptography: only when needed
 
+    if settings.authorization_server:
+        # The server checks the tokens it issues itself with its own public keys, in memory.
+        from chalice_mcp.auth.authorization_server.authorizer import own_token_authorizer
+
+        return own_token_authorizer(settings)
     # Nothing is fetched from the issuer here: its keys come with the first request that carries a token.
     return OAuthAuthorizer.from_settings(settings)

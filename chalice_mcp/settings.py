@@ -41,6 +41,12 @@ MIN_SUBJECT_HASH_KEY_CHARACTERS = 32
 # The stages in `.chalice/config.json` ship values like `REPLACE-REGION` that a deployment must fill in.
 PLACEHOLDER_MARK = "REPLACE-"
 
+# What the server asks the upstream identity provider for when it is the authorization server: a sign-in, no more.
+DEFAULT_UPSTREAM_SCOPES = ("openid",)
+# The access tokens the server issues live five minutes: a person disabled at the upstream loses access at the next
+# refresh, which also refreshes upstream (the MCP security best practices ask for short-lived tokens).
+DEFAULT_ACCESS_TOKEN_SECONDS = 300
+
 
 def url_problem(url: str) -> str | None:
     """Why `url` cannot name an OAuth party or this server (https, or plain http on this machine), or None."""
@@ -102,8 +108,23 @@ class Settings(BaseModel):
     lambda_initialization_type: str | None = Field(
         default=None, description="Lambda's own AWS_LAMBDA_INITIALIZATION_TYPE: on-demand, snap-start, ..."
     )
+    oauth_upstream_issuer: str | None = Field(
+        default=None, description="The identity provider people sign in at; with it the server is its own issuer."
+    )
+    oauth_upstream_client_id: str | None = Field(default=None, min_length=1)
+    oauth_upstream_client_secret: SecretStr | None = Field(default=None)
+    oauth_upstream_scopes: tuple[str, ...] = Field(default=DEFAULT_UPSTREAM_SCOPES)
+    oauth_signing_key: SecretStr | None = Field(default=None, description="PEM private key of issued tokens.")
+    oauth_previous_signing_key: SecretStr | None = Field(default=None, description="Still verifies, never signs.")
+    oauth_sealing_key: SecretStr | None = Field(default=None, description="32 bytes, base64url: seals cookies.")
+    oauth_previous_sealing_key: SecretStr | None = Field(default=None, description="Still opens, never seals.")
+    oauth_table: str | None = Field(
+        default=None, min_length=3, max_length=255, description="DynamoDB table of clients, codes, refresh tokens."
+    )
+    oauth_store_path: str | None = Field(default=None, description="The sqlite file of `chalice local`'s store.")
+    oauth_access_token_seconds: int = Field(default=DEFAULT_ACCESS_TOKEN_SECONDS, ge=1, le=3600)
 
-    @field_validator("oauth_issuer", "oauth_jwks_url", "oauth_audience", "public_url")
+    @field_validator("oauth_issuer", "oauth_jwks_url", "oauth_audience", "public_url", "oauth_upstream_issuer")
     @classmethod
     def _https_or_loopback(cls, url: str | None) -> str | None:
         if url is None:
@@ -119,6 +140,45 @@ class Settings(BaseModel):
         if key is not None and len(key.get_secret_value()) < MIN_SUBJECT_HASH_KEY_CHARACTERS:
             raise ValueError(f"must be at least {MIN_SUBJECT_HASH_KEY_CHARACTERS} characters of a random secret")
         return key
+
+    @field_validator("oauth_signing_key", "oauth_previous_signing_key")
+    @classmethod
+    def _a_usable_signing_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None:
+            from chalice_mcp.auth.key_material import signing_key_problem  # cryptography: only when configured
+
+            if (problem := signing_key_problem(key.get_secret_value())) is not None:
+                raise ValueError(problem)
+        return key
+
+    @field_validator("oauth_sealing_key", "oauth_previous_sealing_key")
+    @classmethod
+    def _a_usable_sealing_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None:
+            from chalice_mcp.auth.key_material import sealing_key_problem
+
+            if (problem := sealing_key_problem(key.get_secret_value())) is not None:
+                raise ValueError(problem)
+        return key
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_upstream_makes_the_server_its_own_issuer(cls, values: Any) -> Any:
+        if not isinstance(values, dict) or not values.get("oauth_upstream_issuer"):
+            return values
+        if str(values.get("auth_mode", "none")) != "oauth":
+            raise ValueError("MCP_OAUTH_UPSTREAM_ISSUER needs MCP_AUTH=oauth")
+        public_url = str(values.get("public_url") or "").rstrip("/")
+        if not public_url:
+            # The issuer names itself in every token and every metadata document: never from a Host header.
+            raise ValueError("MCP_OAUTH_UPSTREAM_ISSUER needs MCP_PUBLIC_URL: the server's own URL, its issuer")
+        issuer = values.get("oauth_issuer")
+        if issuer is not None and issuer.rstrip("/") != public_url:
+            raise ValueError(
+                "MCP_OAUTH_ISSUER: with MCP_OAUTH_UPSTREAM_ISSUER the server is its own issuer (MCP_PUBLIC_URL); "
+                "leave MCP_OAUTH_ISSUER unset"
+            )
+        return {**values, "oauth_issuer": public_url}
 
     @field_validator("public_url")
     @classmethod
@@ -138,7 +198,47 @@ class Settings(BaseModel):
         # this machine is a test or `chalice local`, where a random key per process will do.
         if self.subject_hash_key is None and urlsplit(self.oauth_issuer).hostname not in LOOPBACK_HOSTS:
             raise ValueError("MCP_AUTH=oauth needs MCP_SUBJECT_HASH_KEY: a random secret of this deployment")
+        if self.oauth_upstream_issuer is not None:
+            self._check_authorization_server()
         return self
+
+    def _check_authorization_server(self) -> None:
+        missing = [
+            variable
+            for variable, value in (
+                ("MCP_OAUTH_UPSTREAM_CLIENT_ID", self.oauth_upstream_client_id),
+                ("MCP_OAUTH_UPSTREAM_CLIENT_SECRET", self.oauth_upstream_client_secret),
+            )
+            if value is None
+        ]
+        # On this machine (tests, `chalice local`) a process may make up its own keys; a deployment must not, or
+        # every container would sign and seal with keys no other container knows.
+        if not self.serves_on_loopback:
+            missing += [
+                variable
+                for variable, value in (
+                    ("MCP_OAUTH_SIGNING_KEY", self.oauth_signing_key),
+                    ("MCP_OAUTH_SEALING_KEY", self.oauth_sealing_key),
+                )
+                if value is None
+            ]
+        if self.lambda_initialization_type is not None and self.oauth_table is None:
+            missing.append("MCP_OAUTH_TABLE")
+        if missing:
+            raise ValueError(
+                f"MCP_OAUTH_UPSTREAM_ISSUER needs {', '.join(missing)} "
+                "(`python -m chalice_mcp.auth.new_keys` prints fresh keys)"
+            )
+
+    @property
+    def authorization_server(self) -> bool:
+        """Whether the server is its own OAuth authorization server, in front of an upstream identity provider."""
+        return self.auth_mode == "oauth" and self.oauth_upstream_issuer is not None
+
+    @property
+    def serves_on_loopback(self) -> bool:
+        """Whether the server's own public URL is on this machine: tests and `chalice local`."""
+        return self.public_url is not None and urlsplit(self.public_url).hostname in LOOPBACK_HOSTS
 
     @property
     def resource_url(self) -> str | None:
@@ -158,6 +258,8 @@ class Settings(BaseModel):
             facts.update(
                 oauth_issuer=self.oauth_issuer, resource=self.resource_url, scopes=" ".join(self.oauth_scopes) or None
             )
+            if self.oauth_upstream_issuer is not None:
+                facts["oauth_upstream_issuer"] = self.oauth_upstream_issuer
         elif not self.api_key_required:
             facts["warning"] = "no authentication: anyone who can reach this server may call its tools"
         return facts
@@ -167,7 +269,9 @@ class Settings(BaseModel):
         """Read the `MCP_*` variables: ALLOWED_ORIGINS, MAX_BODY_BYTES, REQUEST_TIMEOUT_SECONDS, AUTH, LOG_LEVEL,
         METRICS_NAMESPACE, OAUTH_ISSUER, OAUTH_JWKS_URL, OAUTH_AUDIENCE, OAUTH_JWKS_MAX_AGE_SECONDS,
         OAUTH_CLIENT_IDS, OAUTH_SCOPES, PUBLIC_URL, API_KEY_REQUIRED, SUBJECT_HASH_KEY, CACHE_TTL_SECONDS,
-        METRICS_BY_TENANT; and the one Lambda sets,
+        METRICS_BY_TENANT, OAUTH_UPSTREAM_ISSUER, OAUTH_UPSTREAM_CLIENT_ID, OAUTH_UPSTREAM_CLIENT_SECRET,
+        OAUTH_UPSTREAM_SCOPES, OAUTH_SIGNING_KEY, OAUTH_PREVIOUS_SIGNING_KEY, OAUTH_SEALING_KEY,
+        OAUTH_PREVIOUS_SEALING_KEY, OAUTH_TABLE, OAUTH_STORE_PATH, OAUTH_ACCESS_TOKEN_SECONDS; and the one Lambda sets,
         AWS_LAMBDA_INITIALIZATION_TYPE."""
         environment = os.environ if environment is None else environment
         placeholders = sorted(
@@ -212,6 +316,11 @@ class Settings(BaseModel):
             values["subject_hash_key"] = subject_hash_key
         if initialization_type := environment.get("AWS_LAMBDA_INITIALIZATION_TYPE", "").strip():
             values["lambda_initialization_type"] = initialization_type
+        for variable, field_name in _AUTHORIZATION_SERVER_VARIABLES.items():
+            if value := environment.get(variable, "").strip():
+                values[field_name] = value
+        if upstream_scopes := environment.get("MCP_OAUTH_UPSTREAM_SCOPES"):
+            values["oauth_upstream_scopes"] = tuple(upstream_scopes.split())
         try:
             return cls.model_validate(values)
         except ValidationError as error:
@@ -224,6 +333,20 @@ _URL_VARIABLES = {
     "MCP_OAUTH_JWKS_URL": "oauth_jwks_url",
     "MCP_OAUTH_AUDIENCE": "oauth_audience",
     "MCP_PUBLIC_URL": "public_url",
+    "MCP_OAUTH_UPSTREAM_ISSUER": "oauth_upstream_issuer",
+}
+
+# Values read as they are (trimmed); PEM keys keep their inner line breaks.
+_AUTHORIZATION_SERVER_VARIABLES = {
+    "MCP_OAUTH_UPSTREAM_CLIENT_ID": "oauth_upstream_client_id",
+    "MCP_OAUTH_UPSTREAM_CLIENT_SECRET": "oauth_upstream_client_secret",
+    "MCP_OAUTH_SIGNING_KEY": "oauth_signing_key",
+    "MCP_OAUTH_PREVIOUS_SIGNING_KEY": "oauth_previous_signing_key",
+    "MCP_OAUTH_SEALING_KEY": "oauth_sealing_key",
+    "MCP_OAUTH_PREVIOUS_SEALING_KEY": "oauth_previous_sealing_key",
+    "MCP_OAUTH_TABLE": "oauth_table",
+    "MCP_OAUTH_STORE_PATH": "oauth_store_path",
+    "MCP_OAUTH_ACCESS_TOKEN_SECONDS": "oauth_access_token_seconds",
 }
 
 
@@ -250,5 +373,7 @@ _FIELD_VARIABLES = {
     "oauth_jwks_max_age_seconds": "MCP_OAUTH_JWKS_MAX_AGE_SECONDS",
     "subject_hash_key": "MCP_SUBJECT_HASH_KEY",
     "lambda_initialization_type": "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "oauth_upstream_scopes": "MCP_OAUTH_UPSTREAM_SCOPES",
     **{field_name: variable for variable, field_name in _URL_VARIABLES.items()},
+    **{field_name: variable for variable, field_name in _AUTHORIZATION_SERVER_VARIABLES.items()},
 }

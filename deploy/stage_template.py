@@ -4,6 +4,9 @@
   with bursts of `burst_limit`, so a flood (unauthenticated or not) is refused with 429 before it runs the function.
   The stage's `api_gateway_throttling` wins over the top-level one, which wins over the defaults below. Chalice itself
   ignores the key.
+- A stage that is its own OAuth authorization server (`MCP_OAUTH_UPSTREAM_ISSUER` in its environment) gets the
+  DynamoDB table of its clients, codes and refresh tokens (on demand, encrypted, with `expires_at` as its TTL), the
+  function's MCP_OAUTH_TABLE naming it, and a role that may get, put and delete items of that table only.
 - The function's role may write only to the function's own log group (`ApiHandlerLogGroup` in
   deploy/merge-template.json), not to every log group of the account as Chalice's generated policy allows
   (`arn:*:logs:*:*:*`); X-Ray's two actions are kept for a stage with `xray: true`.
@@ -49,6 +52,33 @@ def stage_settings(config: dict[str, Any], stage: str) -> dict[str, Any]:
     return {"rate_limit": throttling["rate_limit"], "burst_limit": int(throttling["burst_limit"]), "xray": xray}
 
 
+# The one table of an authorization-server stage: `pk` is `<kind>#<key>`, `expires_at` the TTL (epoch seconds).
+GRANTS_TABLE = "OAuthGrantsTable"
+GRANTS_TABLE_RESOURCE = {
+    "Type": "AWS::DynamoDB::Table",
+    "Properties": {
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+        "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
+        "SSESpecification": {"SSEEnabled": True},
+    },
+}
+GRANTS_TABLE_STATEMENT = {
+    "Effect": "Allow",
+    "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+    "Resource": {"Fn::GetAtt": [GRANTS_TABLE, "Arn"]},
+}
+
+
+def is_authorization_server(config: dict[str, Any], stage: str) -> bool:
+    """Whether the stage's function is its own OAuth authorization server: the stage (or the top level) names an
+    upstream identity provider."""
+    stage_environment = config["stages"][stage].get("environment_variables", {})
+    environment = {**config.get("environment_variables", {}), **stage_environment}
+    return bool(environment.get("MCP_OAUTH_UPSTREAM_ISSUER"))
+
+
 def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
     settings = stage_settings(config, stage)
     statements: list[dict[str, Any]] = [
@@ -61,8 +91,16 @@ def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
     ]
     if settings["xray"]:
         statements.append(XRAY_STATEMENT)
+    resources: dict[str, Any] = {}
+    if is_authorization_server(config, stage):
+        statements.append(GRANTS_TABLE_STATEMENT)
+        resources = {
+            GRANTS_TABLE: GRANTS_TABLE_RESOURCE,
+            "APIHandler": {"Properties": {"Environment": {"Variables": {"MCP_OAUTH_TABLE": {"Ref": GRANTS_TABLE}}}}},
+        }
     return {
         "Resources": {
+            **resources,
             "RestAPI": {
                 "Properties": {
                     "MethodSettings": [

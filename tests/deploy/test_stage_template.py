@@ -82,3 +82,28 @@ def test_every_stage_has_a_policy_file_that_writes_only_to_its_functions_log_gro
         for statement in document["Statement"]:
             if statement["Resource"] == "*":
                 assert all(action.startswith("xray:") for action in statement["Action"])
+
+
+UPSTREAM_STAGE = {
+    "environment_variables": {"MCP_OAUTH_UPSTREAM_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/x"}
+}
+
+
+def test_an_authorization_server_stage_gets_its_table_with_ttl_and_a_role_limited_to_its_items():
+    template = stage_template({"stages": {"prod": UPSTREAM_STAGE}}, "prod")
+    table = template["Resources"]["OAuthGrantsTable"]
+    assert table["Type"] == "AWS::DynamoDB::Table"
+    assert table["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["Properties"]["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables == {"MCP_OAUTH_TABLE": {"Ref": "OAuthGrantsTable"}}
+    [table_statement] = [each for each in statements(template) if "dynamodb:GetItem" in each["Action"]]
+    assert sorted(table_statement["Action"]) == ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"]
+    assert table_statement["Resource"] == {"Fn::GetAtt": ["OAuthGrantsTable", "Arn"]}
+
+
+def test_a_stage_without_an_upstream_gets_no_table_and_no_table_permission():
+    template = stage_template({"stages": {"dev": {"environment_variables": {"MCP_AUTH": "oauth"}}}}, "dev")
+    assert "OAuthGrantsTable" not in template["Resources"]
+    assert "APIHandler" not in template["Resources"]
+    assert all("dynamodb:GetItem" not in each["Action"] for each in statements(template))

@@ -22,6 +22,9 @@ print(json.dumps({
     "authorizer": type(app.mcp.endpoint.bridge.authorizer).__name__,
     "domain": "chalicelib.fitness" in sys.modules,
     "catalogue": app.mcp.endpoint.catalogue.registered,
+    "authorization_server": sorted(
+        name for name in sys.modules if name.startswith("chalice_mcp.auth.authorization_server")
+    ),
 }))
 """
 
@@ -48,6 +51,29 @@ def test_an_authless_app_loads_neither_the_jwt_library_nor_the_domain_at_import(
         False,
         False,
     )
+
+
+def test_neither_an_authless_nor_a_resource_server_app_imports_the_authorization_server():
+    resource_server = import_app(
+        MCP_AUTH="oauth", MCP_OAUTH_ISSUER="http://127.0.0.1:9", MCP_PUBLIC_URL="http://127.0.0.1:8000"
+    )
+    assert import_app()["authorization_server"] == []
+    assert resource_server["authorization_server"] == []
+
+
+def test_an_app_with_an_upstream_checks_its_own_tokens_and_fetches_nothing_at_import():
+    # The upstream is unreachable (port 9): an import that fetched its metadata would fail or hang, not return.
+    report = import_app(
+        MCP_AUTH="oauth",
+        MCP_PUBLIC_URL="http://127.0.0.1:8000",
+        MCP_OAUTH_UPSTREAM_ISSUER="http://127.0.0.1:9",
+        MCP_OAUTH_UPSTREAM_CLIENT_ID="client",
+        MCP_OAUTH_UPSTREAM_CLIENT_SECRET="secret",
+    )
+    assert report["authorizer"] == "OAuthAuthorizer"
+    assert "chalice_mcp.auth.authorization_server.authorizer" in report["authorization_server"]
+    # The routes' module (the SDK's handlers, the store) waits for the first sign-in.
+    assert "chalice_mcp.auth.authorization_server.routes" not in report["authorization_server"]
 
 
 def test_the_app_starts_with_the_collector_paused_and_leaves_it_running_with_the_start_frozen():

@@ -1,0 +1,230 @@
+"""The endpoint as its own authorization server, end to end: real `chalice local` processes in front of the loopback
+OpenID provider (`tests/support/openid_upstream.py`), the person's part done by following the pages over HTTP.
+
+- The SDK's `OAuthClientProvider` registers itself (DCR), signs in, lists and calls tools.
+- Two processes share the store and the keys, as two Lambda containers do: authorize on one, callback and token on
+  the other, tools on either, refresh on the first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.auth import OAuthClientProvider
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
+
+from chalice_mcp.auth.key_material import new_sealing_key, new_signing_key_pem
+from tests.support.chalice_local import PROJECT_ROOT, RunningServer, start_chalice_local, stop
+from tests.support.jsonrpc import encode, handshake_headers
+from tests.support.openid_upstream import CLIENT_ID, CLIENT_SECRET, OpenIDUpstream
+from tests.support.processes import free_port
+from tests.support.sign_in import consent_form, pkce
+
+pytestmark = pytest.mark.e2e
+
+SCOPE = "fitness:calculate"
+CLIENT_REDIRECT_URI = "http://127.0.0.1:33419/oauth/callback"
+COOPER = "estimate-vo2-max-cooper"
+
+
+def project(directory: Path, environment: dict[str, str]) -> Path:
+    for name in ("app.py", "chalicelib", "vendor", "requirements.txt"):
+        (directory / name).symlink_to(PROJECT_ROOT / name)
+    (directory / ".chalice").mkdir()
+    config = {
+        "version": "2.0",
+        "app_name": "fitness-mcp",
+        "stages": {"dev": {"api_gateway_stage": "api", "environment_variables": environment}},
+    }
+    (directory / ".chalice" / "config.json").write_text(json.dumps(config))
+    return directory
+
+
+class TwoServers:
+    def __init__(self, first: RunningServer, second: RunningServer, upstream: OpenIDUpstream) -> None:
+        self.first, self.second, self.upstream = first, second, upstream
+
+    @property
+    def public_url(self) -> str:
+        return self.first.base_url
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoServers]:
+    work_dir = tmp_path_factory.mktemp("authorization-server")
+    first_port, second_port = free_port(), free_port()
+    public_url = f"http://127.0.0.1:{first_port}"
+    environment = {
+        "MCP_AUTH": "oauth",
+        # Both processes are one server behind one URL, as two Lambda containers behind API Gateway.
+        "MCP_PUBLIC_URL": public_url,
+        "MCP_OAUTH_SCOPES": SCOPE,
+        "MCP_OAUTH_SIGNING_KEY": new_signing_key_pem(),
+        "MCP_OAUTH_SEALING_KEY": new_sealing_key(),
+        "MCP_OAUTH_STORE_PATH": str(work_dir / "grants.sqlite3"),
+        "MCP_OAUTH_UPSTREAM_CLIENT_ID": CLIENT_ID,
+        "MCP_OAUTH_UPSTREAM_CLIENT_SECRET": CLIENT_SECRET,
+    }
+    with OpenIDUpstream(public_url + "/callback") as upstream:
+        environment["MCP_OAUTH_UPSTREAM_ISSUER"] = upstream.issuer
+        (work_dir / "project").mkdir()
+        directory = project(work_dir / "project", environment)
+        first = start_chalice_local(directory, work_dir / "first.log", port=first_port)
+        try:
+            second = start_chalice_local(directory, work_dir / "second.log", port=second_port)
+            try:
+                yield TwoServers(first, second, upstream)
+            finally:
+                stop(second)
+        finally:
+            stop(first)
+        for server in (first, second):
+            assert "Traceback" not in server.log()
+            assert '"level":"ERROR"' not in server.log()
+
+
+def on(server: RunningServer, url: str) -> str:
+    """`url` (one of the public URL's) sent to `server` instead: another container behind the same URL."""
+    parts = urllib.parse.urlsplit(url)
+    return server.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def test_two_processes_share_the_store_and_keys_from_authorize_to_tools(servers: TwoServers):
+    first, second = servers.first, servers.second
+    with httpx2.Client(follow_redirects=False, timeout=10) as browser:
+        registered = browser.post(
+            first.base_url + "/register",
+            json={
+                "redirect_uris": [CLIENT_REDIRECT_URI],
+                "client_name": "Two-process test",
+                "token_endpoint_auth_method": "none",
+            },
+        ).json()
+        verifier, challenge = pkce()
+        query = {
+            "response_type": "code",
+            "client_id": registered["client_id"],
+            "redirect_uri": CLIENT_REDIRECT_URI,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": "two-process",
+            "resource": servers.public_url + "/mcp",
+        }
+        authorized = browser.get(first.base_url + "/authorize?" + urllib.parse.urlencode(query))
+        assert authorized.status_code == 302, authorized.text
+        page = browser.get(on(first, authorized.headers["location"]))
+        assert page.status_code == 200
+        approved = browser.post(
+            on(first, servers.public_url + "/consent"), data={**consent_form(page.content), "decision": "approve"}
+        )
+        assert approved.status_code == 302, approved.text
+        upstream_answer = browser.get(approved.headers["location"])
+        returned = browser.get(on(second, upstream_answer.headers["location"]))
+        assert returned.status_code == 302, returned.text
+        code = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(returned.headers["location"]).query))["code"]
+        token_form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": CLIENT_REDIRECT_URI,
+            "client_id": registered["client_id"],
+            "code_verifier": verifier,
+        }
+        tokens = browser.post(second.base_url + "/token", data=token_form).json()
+        assert tokens["token_type"] == "Bearer", tokens
+        for server in (first, second):
+            headers = {**handshake_headers(), "authorization": f"Bearer {tokens['access_token']}"}
+            listed = browser.post(
+                server.mcp_url, headers=headers, content=encode({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+            )
+            assert listed.status_code == 200, listed.text
+        refresh_form = {
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": registered["client_id"],
+        }
+        refreshed = browser.post(first.base_url + "/token", data=refresh_form)
+        assert refreshed.status_code == 200, refreshed.text
+        replayed = browser.post(second.base_url + "/token", data=refresh_form)
+        assert (replayed.status_code, replayed.json()["error"]) == (400, "invalid_grant")
+
+
+class MemoryStorage:
+    def __init__(self) -> None:
+        self.tokens: OAuthToken | None = None
+        self.client_info: OAuthClientInformationFull | None = None
+
+    async def get_tokens(self) -> OAuthToken | None:
+        return self.tokens
+
+    async def set_tokens(self, tokens: OAuthToken) -> None:
+        self.tokens = tokens
+
+    async def get_client_info(self) -> OAuthClientInformationFull | None:
+        return self.client_info
+
+    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
+        self.client_info = client_info
+
+
+class PersonFollowingPages:
+    """The person's part: open the authorization URL, approve on the consent page, let the upstream sign in, and hand
+    the client the code its redirect URI received."""
+
+    def __init__(self) -> None:
+        self.returned: str | None = None
+
+    async def redirect(self, authorization_url: str) -> None:
+        async with httpx2.AsyncClient(follow_redirects=False, timeout=10) as browser:
+            location = authorization_url
+            for _ in range(10):
+                if location.startswith(CLIENT_REDIRECT_URI):
+                    self.returned = location
+                    return
+                answer = await browser.get(location)
+                if answer.status_code == 200 and b'name="csrf_token"' in answer.content:
+                    parts = urllib.parse.urlsplit(location)
+                    action = f"{parts.scheme}://{parts.netloc}{parts.path}"
+                    answer = await browser.post(action, data={**consent_form(answer.content), "decision": "approve"})
+                assert answer.status_code == 302, answer.text
+                location = answer.headers["location"]
+        raise AssertionError("the sign-in never came back to the client")
+
+    async def callback(self) -> AuthorizationCodeResult:
+        assert self.returned is not None
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.returned).query))
+        return AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query.get("iss"))
+
+
+def test_the_sdk_client_registers_signs_in_and_calls_a_tool(servers: TwoServers):
+    person = PersonFollowingPages()
+    storage = MemoryStorage()
+
+    async def session() -> tuple[list[str], str]:
+        auth = OAuthClientProvider(
+            servers.first.mcp_url,
+            OAuthClientMetadata(redirect_uris=[CLIENT_REDIRECT_URI], client_name="SDK e2e", scope=SCOPE),
+            storage,
+            redirect_handler=person.redirect,
+            callback_handler=person.callback,
+        )
+        async with httpx2.AsyncClient(auth=auth, timeout=30) as http_client:
+            async with Client(streamable_http_client(servers.first.mcp_url, http_client=http_client)) as client:
+                tools = await client.list_tools()
+                result = await client.call_tool(COOPER, {"distance_m": 2800, "age": 25, "sex": "male"})
+                assert not result.is_error, result.content
+                return [tool.name for tool in tools.tools], json.dumps(result.structured_content)
+
+    names, result = asyncio.run(session())
+    assert COOPER in names
+    assert "vo2" in result.lower()
+    # It registered itself and holds this server's tokens, a refresh token included.
+    assert storage.client_info is not None and storage.client_info.client_id
+    assert storage.tokens is not None and storage.tokens.refresh_token

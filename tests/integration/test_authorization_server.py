@@ -1,0 +1,158 @@
+"""The endpoint as its own authorization server, in process, in front of a loopback OpenID provider configured like
+Cognito: discovery, a whole sign-in (DCR client, consent, upstream, code, tokens, tools, refresh), and every refusal
+the flow must make, each a clear OAuth error."""
+
+from __future__ import annotations
+
+import json
+
+import jwt
+import pytest
+from chalice.test import Client
+
+from tests.support.jsonrpc import encode, initialize_body
+from tests.support.openid_upstream import SUBJECT, OpenIDUpstream
+from tests.support.sign_in import (
+    CLIENT_REDIRECT_URI,
+    PUBLIC_URL,
+    REQUIRED_SCOPE,
+    RESOURCE,
+    Browser,
+    authorization_server_app,
+    authorization_server_environment,
+    exchange,
+    pkce,
+    query_of,
+    register,
+    sign_in,
+    token_request,
+)
+
+MCP_HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    with OpenIDUpstream(PUBLIC_URL + "/callback") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def app(upstream, tmp_path_factory):
+    store = str(tmp_path_factory.mktemp("store") / "grants.sqlite3")
+    return authorization_server_app(authorization_server_environment(upstream, store))
+
+
+@pytest.fixture
+def client(app, upstream):
+    upstream.behaviour.__init__()
+    with Client(app) as test_client:
+        yield test_client
+
+
+def signed_in(client: Client) -> tuple[dict, str, str]:
+    """A registered client, the code it got back, and its verifier."""
+    registered = register(client)
+    verifier, challenge = pkce()
+    returned = sign_in(Browser(client), registered["client_id"], challenge)
+    return registered, query_of(returned)["code"], verifier
+
+
+def call_mcp(client: Client, access_token: str):
+    headers = {**MCP_HEADERS, "authorization": f"Bearer {access_token}"}
+    return client.http.post("/mcp", headers=headers, body=encode(initialize_body()))
+
+
+def test_the_protected_resource_metadata_names_the_server_itself(client):
+    metadata = json.loads(client.http.get("/.well-known/oauth-protected-resource/mcp").body)
+    assert metadata["resource"] == RESOURCE
+    assert metadata["authorization_servers"] == [PUBLIC_URL]
+
+
+@pytest.mark.parametrize("path", ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"])
+def test_the_authorization_server_metadata_advertises_cimd_dcr_pkce_and_iss(client, path):
+    response = client.http.get(path)
+    assert response.status_code == 200
+    metadata = json.loads(response.body)
+    assert metadata["issuer"] == PUBLIC_URL
+    assert metadata["authorization_endpoint"] == PUBLIC_URL + "/authorize"
+    assert metadata["token_endpoint"] == PUBLIC_URL + "/token"
+    assert metadata["registration_endpoint"] == PUBLIC_URL + "/register"
+    assert metadata["jwks_uri"] == PUBLIC_URL + "/jwks"
+    assert metadata["client_id_metadata_document_supported"] is True
+    assert metadata["authorization_response_iss_parameter_supported"] is True
+    assert metadata["code_challenge_methods_supported"] == ["S256"]
+    assert "none" in metadata["token_endpoint_auth_methods_supported"]
+    assert metadata["scopes_supported"] == [REQUIRED_SCOPE]
+
+
+def test_a_whole_sign_in_gives_tokens_for_this_server_that_the_endpoint_accepts(client):
+    registered, code, verifier = signed_in(client)
+    response = exchange(client, registered["client_id"], code, verifier)
+    assert response.status_code == 200, response.body
+    tokens = json.loads(response.body)
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["refresh_token"]
+    header = jwt.get_unverified_header(tokens["access_token"])
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+    assert header["typ"] == "at+jwt"
+    assert (claims["iss"], claims["aud"], claims["sub"]) == (PUBLIC_URL, RESOURCE, SUBJECT)
+    assert (claims["scope"], claims["client_id"]) == (REQUIRED_SCOPE, registered["client_id"])
+    assert call_mcp(client, tokens["access_token"]).status_code == 200
+
+
+def test_the_code_comes_back_with_the_clients_state_and_the_issuer(client):
+    registered = register(client)
+    _, challenge = pkce()
+    returned = sign_in(Browser(client), registered["client_id"], challenge, state="xyz-123")
+    assert returned.startswith(CLIENT_REDIRECT_URI + "?")
+    assert query_of(returned)["state"] == "xyz-123"
+    assert query_of(returned)["iss"] == PUBLIC_URL
+
+
+def test_a_refresh_rotates_the_refresh_token_and_refreshes_upstream(client, upstream):
+    registered, code, verifier = signed_in(client)
+    first = json.loads(exchange(client, registered["client_id"], code, verifier).body)
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": first["refresh_token"],
+        "client_id": registered["client_id"],
+    }
+    refreshed = token_request(client, refresh)
+    assert refreshed.status_code == 200, refreshed.body
+    second = json.loads(refreshed.body)
+    assert second["refresh_token"] != first["refresh_token"]
+    assert upstream.behaviour.token_requests[-1]["grant_type"] == "refresh_token"
+    assert call_mcp(client, second["access_token"]).status_code == 200
+    # The old refresh token was used once: never again.
+    replayed = token_request(client, refresh)
+    assert (replayed.status_code, json.loads(replayed.body)["error"]) == (400, "invalid_grant")
+
+
+def test_a_person_disabled_upstream_cannot_refresh(client, upstream):
+    registered, code, verifier = signed_in(client)
+    tokens = json.loads(exchange(client, registered["client_id"], code, verifier).body)
+    upstream.behaviour.disabled = True
+    refreshed = token_request(
+        client,
+        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": registered["client_id"]},
+    )
+    assert refreshed.status_code == 400
+    assert json.loads(refreshed.body)["error"] == "invalid_grant"
+
+
+def test_a_returning_client_is_not_asked_again(client):
+    registered = register(client)
+    browser = Browser(client)
+    _, challenge = pkce()
+    sign_in(browser, registered["client_id"], challenge)
+    from tests.support.sign_in import authorize_url
+
+    again = browser.get(authorize_url(registered["client_id"], challenge))
+    consent = browser.get(again.headers["Location"])
+    assert consent.status_code == 302
+    assert consent.headers["Location"].startswith(client_upstream_prefix())
+
+
+def client_upstream_prefix() -> str:
+    return "http://127.0.0.1:"

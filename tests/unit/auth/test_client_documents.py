@@ -1,0 +1,107 @@
+"""Fetching Client ID Metadata Documents: from a real https server on loopback (trusted through SSL_CERT_FILE), with
+the fences a stranger's URL needs: the address, https, no redirects, the size cap, the cache's bounds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalice_mcp.auth.authorization_server.client_documents import (
+    MAX_DOCUMENT_BYTES,
+    MIN_CACHE_SECONDS,
+    ClientDocumentCache,
+    ClientDocumentError,
+    FetchedDocument,
+    client_id_url_problem,
+    fetch_client_document,
+)
+from tests.support.loopback_https import LoopbackHttps
+
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def document_server(tmp_path_factory):
+    replies = {
+        "/client.json": (200, {**JSON, "Cache-Control": "max-age=120"}, b'{"client_id": "x"}'),
+        "/moved.json": (302, {"Location": "/client.json"}, b""),
+        "/large.json": (200, JSON, b'{"pad": "' + b"a" * MAX_DOCUMENT_BYTES + b'"}'),
+        "/list.json": (200, JSON, b"[1, 2]"),
+        "/text.json": (200, JSON, b"not json"),
+    }
+    with LoopbackHttps(tmp_path_factory.mktemp("tls"), replies) as server:
+        yield server
+
+
+@pytest.fixture
+def trusted(document_server, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(document_server.certificate))
+    return document_server
+
+
+def test_a_document_on_loopback_is_fetched_when_the_server_itself_is_on_loopback(trusted):
+    fetched = fetch_client_document(trusted.origin + "/client.json", 2.0, allow_local=True)
+    assert fetched.document == {"client_id": "x"}
+    assert fetched.max_age_seconds == 120
+
+
+def test_a_document_on_loopback_is_refused_for_a_server_on_the_internet_without_a_request(trusted):
+    requests_before = len(trusted.requests)
+    with pytest.raises(ClientDocumentError, match="private, loopback or link-local"):
+        fetch_client_document(trusted.origin + "/client.json", 2.0, allow_local=False)
+    assert len(trusted.requests) == requests_before
+
+
+def test_a_redirect_is_not_followed(trusted):
+    with pytest.raises(ClientDocumentError, match="HTTP 302"):
+        fetch_client_document(trusted.origin + "/moved.json", 2.0, allow_local=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [("/large.json", "larger than"), ("/list.json", "not a JSON object"), ("/text.json", "not JSON")],
+)
+def test_a_document_too_large_or_not_an_object_is_refused(trusted, path, problem):
+    with pytest.raises(ClientDocumentError, match=problem):
+        fetch_client_document(trusted.origin + path, 2.0, allow_local=True)
+
+
+def test_a_certificate_the_server_does_not_trust_is_refused(document_server, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with pytest.raises(ClientDocumentError, match="cannot be fetched"):
+        fetch_client_document(document_server.origin + "/client.json", 2.0, allow_local=True)
+
+
+@pytest.mark.parametrize(
+    ("client_id", "problem"),
+    [
+        ("http://client.example/metadata.json", "https"),
+        ("https://client.example", "path"),
+        ("https://client.example/", "path"),
+        ("https://user:pw@client.example/metadata.json", "user information"),
+        ("https://client.example/a/../metadata.json", "dot segments"),
+        ("https://client.example/metadata.json#x", "fragment"),
+    ],
+)
+def test_a_client_id_url_that_cannot_name_a_document_is_refused_before_any_fetch(client_id, problem):
+    assert problem in (client_id_url_problem(client_id) or "")
+    with pytest.raises(ClientDocumentError, match=problem):
+        fetch_client_document(client_id, 1.0, allow_local=True)
+
+
+def test_documents_are_cached_as_their_cache_control_says_but_at_least_a_minute():
+    now = [0.0]
+    fetched: list[str] = []
+
+    def fetch(url: str, timeout: float, allow_local: bool) -> FetchedDocument:
+        fetched.append(url)
+        return FetchedDocument({"n": len(fetched)}, 0.0)  # no-store
+
+    cache = ClientDocumentCache(fetch, clock=lambda: now[0])
+    assert cache.document("https://c.example/m.json", 1.0, False) == {"n": 1}
+    now[0] = MIN_CACHE_SECONDS - 1
+    assert cache.document("https://c.example/m.json", 1.0, False) == {"n": 1}
+    now[0] = MIN_CACHE_SECONDS + 1
+    assert cache.document("https://c.example/m.json", 1.0, False) == {"n": 2}
+    assert json.dumps(fetched).count("m.json") == 2
