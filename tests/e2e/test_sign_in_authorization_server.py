@@ -154,6 +154,33 @@ def test_the_sdk_client_with_a_metadata_document_signs_in_calls_tools_and_refres
     assert "chalice-mcp e2e client (CIMD)" in sign_in.browser.pages[0].text, page_titles(sign_in.browser)
 
 
+def test_a_returning_client_is_not_asked_again_but_another_client_is_despite_the_upstream_session(server):
+    # The confused-deputy defence: the browser's session at the upstream would let any client get a code silently,
+    # so a client this browser has not approved meets the consent page however signed in the person already is.
+    document_url = server.documents.url("/clients/returning.json")
+    callback = redirect_uri()
+    server.documents.documents["/clients/returning.json"] = client_metadata_document(
+        document_url, callback, "Returning client"
+    )
+    browser = server.browser()
+
+    def pages_of_one_sign_in(**client: str) -> list[str]:
+        seen = len(browser.pages)
+        sign_in = sdk_sign_in(server.resource, browser, **client)
+        asyncio.run(list_and_call(server.resource, sign_in, "legacy"))
+        assert len(sign_in.authorization_urls) == 1
+        return [page.title for page in browser.pages[seen:]]
+
+    first = pages_of_one_sign_in(redirect_uri=callback, client_metadata_url=document_url)
+    assert first[0].startswith("Allow access to") and "Sign in" in first, first
+    returning = pages_of_one_sign_in(redirect_uri=callback, client_metadata_url=document_url)
+    assert not any(title.startswith("Allow access to") for title in returning), returning
+    another = pages_of_one_sign_in(redirect_uri=redirect_uri(), client_name="Another client")
+    assert another and another[0].startswith("Allow access to"), another
+    assert "Another client" in browser.pages[-len(another)].text
+    assert "Sign in" not in another, "the upstream session should have spared the password"
+
+
 def test_the_access_token_is_the_servers_own_for_its_mcp_and_the_upstream_subject(server):
     sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=redirect_uri())
     asyncio.run(list_and_call(server.resource, sign_in, "legacy"))
