@@ -1,5 +1,6 @@
 """Median in-process latency of a `tools/call` through the Chalice handler: SDK handling built once per container
-vs. built per request.
+vs. built per request; and, side by side with the authless app, the app that is its own OAuth authorization server
+(MCP_OAUTH_UPSTREAM_ISSUER) checking one of its own access tokens (in memory: no network call).
 
 All variants answer the same API Gateway proxy event through `app(event, context)` of a Chalice app with the same
 route, edge rules and request observer; they differ only in how the SDK's stateless handling is obtained:
@@ -94,12 +95,38 @@ class SessionManagerPerRequest:
 SETTINGS = Settings.from_environment({})
 
 
-def shipped_app() -> tuple[Chalice, MCPEndpoint]:
+# Its own issuer on this machine; the upstream (port 9) is never asked: a tools/call only checks the token.
+AUTHORIZATION_SERVER_SETTINGS = Settings.from_environment(
+    {
+        "MCP_AUTH": "oauth",
+        "MCP_PUBLIC_URL": "http://127.0.0.1:8000",
+        "MCP_OAUTH_UPSTREAM_ISSUER": "http://127.0.0.1:9",
+        "MCP_OAUTH_UPSTREAM_CLIENT_ID": "bench",
+        "MCP_OAUTH_UPSTREAM_CLIENT_SECRET": "bench-secret",
+    }
+)
+
+
+def own_access_token(settings: Settings) -> str:
+    """An access token the server issued itself (the keys are this process's own)."""
+    from chalice_mcp.auth.authorization_server.keys import signer_for
+
+    token, _ = signer_for(settings).access_token(
+        subject="bench-athlete",
+        audience=str(settings.resource_url),
+        client_id="bench",
+        scopes=[],
+        lifetime_seconds=3600,
+    )
+    return token
+
+
+def shipped_app(settings: Settings = SETTINGS) -> tuple[Chalice, MCPEndpoint]:
     """The app as app.py builds it: the fitness endpoint's Blueprint, built by the same function; its log and metrics
     go to memory, not the terminal."""
     app = Chalice(app_name="bench-shipped", configure_logs=False)
     blueprint = endpoint_blueprint(
-        SETTINGS,
+        settings,
         lambda settings, endpoint_path: build_service(
             settings,
             endpoint_path=endpoint_path,
@@ -142,8 +169,17 @@ def main(rounds: int = 2000) -> None:
     context = LambdaContext()
     event = proxy_event(CALL, {"Mcp-Protocol-Version": "2025-11-25"})
     shipped, service = shipped_app()
+    own_tokens, _ = shipped_app(AUTHORIZATION_SERVER_SETTINGS)
+    token_event = proxy_event(
+        CALL,
+        {
+            "Mcp-Protocol-Version": "2025-11-25",
+            "Authorization": f"Bearer {own_access_token(AUTHORIZATION_SERVER_SETTINGS)}",
+        },
+    )
     variants: dict[str, Callable[[], dict]] = {
         "built once per container": lambda: shipped(event, context),
+        "once, with its own access token": lambda: own_tokens(token_event, context),
         "built per request": lambda: per_request(event, context),
         "built per request + event loop": lambda: per_request_and_loop(event, context),
     }
@@ -170,6 +206,8 @@ def main(rounds: int = 2000) -> None:
             f"  {name:<32} median {median_ms(values):7.3f} ms"
             f"   ratio to once-per-container {median_ms(values) / once:5.2f}x"
         )
+    with_token = median_ms(samples["once, with its own access token"])
+    print(f"  own access token vs authless: +{with_token - once:.3f} ms at the median")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ client where to get one (MCP authorization spec, RFC 6750 §3, RFC 9728 §5.1)."
 from __future__ import annotations
 
 import logging
+import re
 
 from mcp_types import INTERNAL_ERROR, INVALID_REQUEST
 
@@ -15,6 +16,9 @@ from chalice_mcp.bridge.hooks import AuthDecision
 from chalice_mcp.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+# RFC 6750 §2.1's b64token characters (with `=` anywhere, as before): one compiled match per request.
+_BEARER_CREDENTIALS = re.compile(r"[A-Za-z0-9\-._~+/=]+")
 
 # How long a client should wait before retrying when the issuer's keys cannot be fetched.
 RETRY_AFTER_SECONDS = 10
@@ -100,6 +104,6 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     credentials = credentials.strip()
     # b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-    if not credentials or any(not (c.isascii() and (c.isalnum() or c in "-._~+/=")) for c in credentials):
+    if not _BEARER_CREDENTIALS.fullmatch(credentials):
         return ""
     return credentials

@@ -354,3 +354,27 @@ def test_a_body_over_the_form_limit_is_refused_before_it_is_parsed(client):
 def test_requests_missing_everything_get_a_4xx(client, method, path, body):
     response = getattr(client.http, method.lower())(path, headers={"content-type": "application/json"}, body=body)
     assert 400 <= response.status_code < 500
+
+
+def test_a_cimd_document_with_a_javascript_redirect_uri_is_refused(environment):
+    document = {"client_id": CIMD_URL, "redirect_uris": ["javascript:alert(1)"]}
+    reply = cimd_server(environment, document).handle("/authorize", authorize_request(CIMD_URL))
+    assert (reply.status, json.loads(reply.body)["error"]) == (400, "invalid_client")
+
+
+def test_a_token_request_for_another_resource_is_refused(client):
+    client_id, code, verifier = code_for(client)
+    from tests.support.sign_in import token_request
+
+    response = token_request(
+        client,
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": CLIENT_REDIRECT_URI,
+            "client_id": client_id,
+            "code_verifier": verifier,
+            "resource": "https://other.example/mcp",
+        },
+    )
+    assert (response.status_code, error_of(response)) == (400, "invalid_target")

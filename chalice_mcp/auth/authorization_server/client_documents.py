@@ -34,6 +34,9 @@ FETCH_TIMEOUT_SECONDS = 5.0
 MIN_CACHE_SECONDS = 60.0
 MAX_CACHE_SECONDS = 86_400.0
 DEFAULT_CACHE_SECONDS = 3600.0
+# A URL whose document could not be used is not fetched again for a few seconds: a retry loop is not a fetch loop,
+# and a client that fixes its document is not kept waiting.
+FAILED_FETCH_BACKOFF_SECONDS = 10.0
 
 
 class ClientDocumentError(ValueError):
@@ -143,13 +146,25 @@ class ClientDocumentCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._documents: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._failures: dict[str, tuple[float, ClientDocumentError]] = {}
 
     def document(self, url: str, timeout_seconds: float, allow_local: bool) -> dict[str, Any]:
         with self._lock:
             cached = self._documents.get(url)
             if cached is not None and cached[0] > self._clock():
                 return cached[1]
-        fetched = self._fetch(url, timeout_seconds, allow_local)
+            failed = self._failures.get(url)
+            if failed is not None and failed[0] > self._clock():
+                raise failed[1]
+        try:
+            fetched = self._fetch(url, timeout_seconds, allow_local)
+        except ClientDocumentError as failure:
+            with self._lock:
+                self._failures[url] = (self._clock() + FAILED_FETCH_BACKOFF_SECONDS, failure)
+                # Only recent failures matter: the dictionary never outgrows a burst of bad URLs.
+                now = self._clock()
+                self._failures = {key: value for key, value in self._failures.items() if value[0] > now}
+            raise
         max_age = DEFAULT_CACHE_SECONDS if fetched.max_age_seconds is None else fetched.max_age_seconds
         keep = min(max(max_age, MIN_CACHE_SECONDS), MAX_CACHE_SECONDS)
         with self._lock:

@@ -3,6 +3,7 @@ registered by Dynamic Client Registration (RFC 7591) and is read from the store.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,22 @@ from chalice_mcp.auth.authorization_server.client_documents import (
     is_client_id_url,
 )
 from chalice_mcp.auth.authorization_server.stores import GrantStore
+
+# Schemes a browser must never be sent to with a code in the URL.
+REFUSED_REDIRECT_SCHEMES = frozenset({"javascript", "data", "file", "vbscript", "blob"})
+
+
+def redirect_uri_problem(uri: str) -> str | None:
+    """Why a client may not name `uri` as a redirect URI (OAuth 2.1 §2.3.1, RFC 8252 §7.3), or None."""
+    parts = urllib.parse.urlsplit(uri)
+    if not parts.scheme or parts.scheme.lower() in REFUSED_REDIRECT_SCHEMES:
+        return f"redirect URI scheme {parts.scheme!r} is not allowed"
+    if parts.fragment:
+        return "a redirect URI must not have a fragment"
+    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+        return "an http redirect URI must be on localhost (RFC 8252 §7.3); use https"
+    return None
+
 
 CLIENT_KIND = "client"
 # Registered clients are kept for a year after registration; a client unused that long registers again.
@@ -61,6 +78,9 @@ def client_from_document(client_id: str, document: dict[str, Any], scope: str | 
     redirect_uris = document.get("redirect_uris")
     if not isinstance(redirect_uris, list) or not redirect_uris:
         raise ClientDocumentError("the client metadata document has no redirect_uris")
+    for uri in redirect_uris:
+        if not isinstance(uri, str) or (problem := redirect_uri_problem(uri)) is not None:
+            raise ClientDocumentError(f"the client metadata document's redirect_uris: {problem or 'not a string'}")
     fields = {
         name: document[name]
         for name in ("client_name", "client_uri", "logo_uri", "software_id", "software_version", "response_types")

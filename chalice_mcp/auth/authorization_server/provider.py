@@ -28,7 +28,7 @@ from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 
 from chalice_mcp.auth.access_tokens import AccessTokenValidator, InsufficientScope, InvalidToken
 from chalice_mcp.auth.authorization_server.client_documents import ClientDocumentError
-from chalice_mcp.auth.authorization_server.clients import ClientRegistry
+from chalice_mcp.auth.authorization_server.clients import ClientRegistry, redirect_uri_problem
 from chalice_mcp.auth.authorization_server.sealing import Sealer
 from chalice_mcp.auth.authorization_server.signing import TokenSigner
 from chalice_mcp.auth.authorization_server.stores import GrantStore, hashed
@@ -70,21 +70,6 @@ class IssuedCode(AuthorizationCode):
 
 class IssuedRefreshToken(RefreshToken):
     upstream_refresh_token: str
-
-
-# Schemes a browser must never be sent to with a code in the URL.
-REFUSED_REDIRECT_SCHEMES = frozenset({"javascript", "data", "file", "vbscript", "blob"})
-
-
-def redirect_uri_problem(uri: str) -> str | None:
-    parts = urllib.parse.urlsplit(uri)
-    if parts.scheme.lower() in REFUSED_REDIRECT_SCHEMES or not parts.scheme:
-        return f"redirect URI scheme {parts.scheme!r} is not allowed"
-    if parts.fragment:
-        return "a redirect URI must not have a fragment"
-    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
-        return "an http redirect URI must be on localhost (RFC 8252 §7.3); use https"
-    return None
 
 
 class AuthorizationServerProvider:

@@ -43,6 +43,7 @@ from chalice_mcp.auth.authorization_server.paths import (
     CONSENT_PATH,
     JWKS_PATH,
     METADATA_PATHS,
+    TOKEN_PATH,
 )
 from chalice_mcp.auth.authorization_server.provider import (
     AUTHORIZATION_REQUEST,
@@ -188,6 +189,13 @@ class AuthorizationServer:
             return self._callback(request, deadline)
         if path == AUTHORIZE_PATH and (refusal := self._unusable_client(request, deadline)) is not None:
             return refusal
+        if path == TOKEN_PATH and request.method == "POST":
+            resource = self._parameters(request).get("resource")
+            if resource is not None and resource.rstrip("/") != self.provider.resource.rstrip("/"):
+                # RFC 8707 §2.2: the SDK's handler does not look at `resource`; this server's tokens are for /mcp.
+                return oauth_error(
+                    400, "invalid_target", f"this server issues tokens for {self.provider.resource} only"
+                )
         return self._sdk(request, deadline)
 
     def _document(self, request: HttpRequest, document: dict[str, Any]) -> HttpReply:

@@ -158,7 +158,8 @@ def test_a_sealed_value_opens_for_its_purpose_only():
         sealer.open("upstream-state", sealed)
 
 
-@pytest.mark.parametrize("position", [0, 6, 20, -1])
+# The last character may carry only padding bits; the one before it is all ciphertext and tag.
+@pytest.mark.parametrize("position", [0, 6, 20, -2])
 def test_a_tampered_sealed_value_is_refused(position):
     sealer = Sealer(KEY)
     sealed = list(sealer.seal("consent", {"client": "a"}, 60))
@@ -188,3 +189,39 @@ def test_after_a_rotation_values_sealed_with_the_previous_key_still_open_until_i
     assert Sealer(new_key, [KEY]).open("consent", sealed_before) == {"client": "a"}
     with pytest.raises(SealedValueInvalid, match="key this server does not have"):
         Sealer(new_key).open("consent", sealed_before)
+
+
+# The resource server's memory of the server's own tokens
+
+
+def remembering_validator(signer: TokenSigner):
+    from chalice_mcp.auth.authorization_server.authorizer import RememberingValidator
+
+    return RememberingValidator(TokenRules(issuer=ISSUER), signer.issuer_keys(ISSUER + "/jwks"))
+
+
+def test_a_checked_token_is_remembered_until_it_expires_and_only_for_its_audience(monkeypatch):
+    signer = TokenSigner(ISSUER, TokenSigningKey(load_signing_key(new_signing_key_pem())))
+    validator = remembering_validator(signer)
+    token = token_of(signer)
+    first = validator.validate(token, RESOURCE)
+    checks: list[str] = []
+    monkeypatch.setattr(AccessTokenValidator, "validate", lambda self, *args, **kwargs: checks.append("checked"))
+    assert validator.validate(token, RESOURCE) is first
+    assert checks == []
+    validator.validate(token, "https://other.example/mcp")
+    assert checks == ["checked"]
+    later = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: later)
+    validator.validate(token, RESOURCE)
+    assert checks == ["checked", "checked"]
+
+
+def test_a_refused_token_is_not_remembered():
+    signer = TokenSigner(ISSUER, TokenSigningKey(load_signing_key(new_signing_key_pem())))
+    stranger = TokenSigner(ISSUER, TokenSigningKey(load_signing_key(new_signing_key_pem())))
+    validator = remembering_validator(signer)
+    forged = token_of(stranger)
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            validator.validate(forged, RESOURCE)

@@ -105,3 +105,22 @@ def test_documents_are_cached_as_their_cache_control_says_but_at_least_a_minute(
     now[0] = MIN_CACHE_SECONDS + 1
     assert cache.document("https://c.example/m.json", 1.0, False) == {"n": 2}
     assert json.dumps(fetched).count("m.json") == 2
+
+
+def test_a_url_whose_fetch_failed_is_not_fetched_again_for_a_few_seconds():
+    now = [0.0]
+    attempts: list[str] = []
+
+    def fetch(url: str, timeout: float, allow_local: bool) -> FetchedDocument:
+        attempts.append(url)
+        raise ClientDocumentError("the client metadata document answered HTTP 500, not 200")
+
+    cache = ClientDocumentCache(fetch, clock=lambda: now[0])
+    for _ in range(3):
+        with pytest.raises(ClientDocumentError, match="HTTP 500"):
+            cache.document("https://c.example/m.json", 1.0, False)
+    assert len(attempts) == 1
+    now[0] = 11.0
+    with pytest.raises(ClientDocumentError):
+        cache.document("https://c.example/m.json", 1.0, False)
+    assert len(attempts) == 2
