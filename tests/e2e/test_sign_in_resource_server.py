@@ -31,7 +31,7 @@ from tests.support.oauth_clients import (
 )
 from tests.support.openid_provider import OpenIdProvider, start_authorization_server
 from tests.support.processes import free_port
-from tests.support.sign_in_pages import SignInBrowser
+from tests.support.sign_in_pages import SignInBrowser, SignInFailed
 
 pytestmark = pytest.mark.e2e
 
@@ -155,3 +155,22 @@ def test_the_server_log_holds_no_token_and_no_error_after_the_sign_ins(setup):
     assert token.access_token.split(".")[2] not in log and token.access_token.split(".")[1] not in log
     assert token.refresh_token is not None and token.refresh_token not in log
     assert " ERROR " not in log and "Traceback" not in log
+
+
+def inside(error: BaseException) -> Iterator[BaseException]:
+    """`error` and, if it is an exception group, everything in it."""
+    yield error
+    for inner in getattr(error, "exceptions", ()):
+        yield from inside(inner)
+
+
+def test_a_wrong_password_gets_the_client_no_token(setup):
+    browser = SignInBrowser(setup.provider.user.username, "not-the-password")
+    sign_in = sdk_sign_in(setup.server.mcp_url, browser, redirect_uri=redirect_uri())
+    with pytest.raises(BaseException) as raised:
+        asyncio.run(list_and_call(setup.server.mcp_url, sign_in, "legacy"))
+    failures = [raised.value, *getattr(raised.value, "exceptions", ())]
+    assert any(
+        isinstance(failure, SignInFailed) and "Wrong username or password" in str(failure) for failure in failures
+    )
+    assert sign_in.storage.saved_tokens == []
