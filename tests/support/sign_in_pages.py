@@ -1,7 +1,7 @@
 """The person's part of an OAuth sign-in, done by following the pages over HTTP as a browser would: GET the
 authorization URL, follow redirects, fill and post each page's form (a login form gets the user's name and
-password; a consent form is approved), until a redirect reaches the client's `redirect_uri`. No JavaScript runs, so
-every page must work as plain HTML forms — which is also what keeps it usable without a script.
+password; a consent form is approved), until a redirect reaches the client's `redirect_uri`. No JavaScript runs: every
+page must work as plain HTML forms.
 
 Cookies persist in one `SignInBrowser`, so a second sign-in with it is a returning person (a provider session, a
 remembered consent)."""
