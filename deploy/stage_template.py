@@ -71,6 +71,31 @@ GRANTS_TABLE_STATEMENT = {
 }
 
 
+# The routes of the authorization server (chalice_mcp/auth/authorization_server/paths.py, ROUTE_METHODS; a test
+# keeps the two equal): like every route, they invoke the SnapStart alias, whose invoke permission is the only one.
+AUTHORIZATION_SERVER_ROUTES = {
+    "/.well-known/oauth-authorization-server": ["GET", "OPTIONS"],
+    "/.well-known/openid-configuration": ["GET", "OPTIONS"],
+    "/jwks": ["GET", "OPTIONS"],
+    "/authorize": ["GET", "POST"],
+    "/consent": ["GET", "POST"],
+    "/callback": ["GET"],
+    "/token": ["POST", "OPTIONS"],
+    "/register": ["POST", "OPTIONS"],
+    "/revoke": ["POST", "OPTIONS"],
+}
+ALIAS_INTEGRATION = {
+    "x-amazon-apigateway-integration": {
+        "uri": {
+            "Fn::Sub": [
+                "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AliasArn}/invocations",
+                {"AliasArn": {"Ref": "APIHandler.Alias"}},
+            ]
+        }
+    }
+}
+
+
 def is_authorization_server(config: dict[str, Any], stage: str) -> bool:
     """Whether the stage's function is its own OAuth authorization server: the stage (or the top level) names an
     upstream identity provider."""
@@ -92,17 +117,24 @@ def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
     if settings["xray"]:
         statements.append(XRAY_STATEMENT)
     resources: dict[str, Any] = {}
+    rest_api_properties: dict[str, Any] = {}
     if is_authorization_server(config, stage):
         statements.append(GRANTS_TABLE_STATEMENT)
         resources = {
             GRANTS_TABLE: GRANTS_TABLE_RESOURCE,
             "APIHandler": {"Properties": {"Environment": {"Variables": {"MCP_OAUTH_TABLE": {"Ref": GRANTS_TABLE}}}}},
         }
+        paths = {
+            path: {method.lower(): ALIAS_INTEGRATION for method in methods}
+            for path, methods in AUTHORIZATION_SERVER_ROUTES.items()
+        }
+        rest_api_properties["DefinitionBody"] = {"paths": paths}
     return {
         "Resources": {
             **resources,
             "RestAPI": {
                 "Properties": {
+                    **rest_api_properties,
                     "MethodSettings": [
                         {
                             "ResourcePath": "/*",
@@ -110,7 +142,7 @@ def stage_template(config: dict[str, Any], stage: str) -> dict[str, Any]:
                             "ThrottlingRateLimit": settings["rate_limit"],
                             "ThrottlingBurstLimit": settings["burst_limit"],
                         }
-                    ]
+                    ],
                 }
             },
             "ApiHandlerRole": {

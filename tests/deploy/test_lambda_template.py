@@ -113,7 +113,7 @@ def test_dev_is_authless_and_prod_asks_for_oauth_on_a_regional_endpoint(dev_pack
     assert "MCP_AUTH" not in dev_package.environment
     assert Settings.from_environment(dev_package.environment).auth_mode == "none"
     assert prod_package.environment["MCP_AUTH"] == "oauth"
-    assert prod_package.environment["MCP_OAUTH_ISSUER"]
+    assert prod_package.environment["MCP_OAUTH_UPSTREAM_ISSUER"]
     assert prod_package.template["Resources"]["RestAPI"]["Properties"]["EndpointConfiguration"] == "REGIONAL"
 
 

@@ -107,3 +107,13 @@ def test_a_stage_without_an_upstream_gets_no_table_and_no_table_permission():
     assert "OAuthGrantsTable" not in template["Resources"]
     assert "APIHandler" not in template["Resources"]
     assert all("dynamodb:GetItem" not in each["Action"] for each in statements(template))
+
+
+def test_the_authorization_server_routes_invoke_the_alias_and_match_the_blueprints():
+    from chalice_mcp.auth.authorization_server.paths import ROUTE_METHODS
+    from deploy.stage_template import ALIAS_INTEGRATION, AUTHORIZATION_SERVER_ROUTES
+
+    assert AUTHORIZATION_SERVER_ROUTES == ROUTE_METHODS
+    paths = stage_template({"stages": {"prod": UPSTREAM_STAGE}}, "prod")["Resources"]["RestAPI"]["Properties"]
+    assert paths["DefinitionBody"]["paths"]["/token"] == {"post": ALIAS_INTEGRATION, "options": ALIAS_INTEGRATION}
+    assert set(paths["DefinitionBody"]["paths"]) == set(ROUTE_METHODS)

@@ -156,3 +156,24 @@ def test_a_returning_client_is_not_asked_again(client):
 
 def client_upstream_prefix() -> str:
     return "http://127.0.0.1:"
+
+
+def test_under_a_url_prefix_the_issuer_and_every_url_carry_the_prefix(upstream, tmp_path):
+    from chalice import Chalice
+
+    from chalice_mcp.settings import Settings
+    from chalicelib.service import fitness_blueprint
+
+    environment = authorization_server_environment(upstream, str(tmp_path / "grants.sqlite3"))
+    app = Chalice(app_name="prefixed-authorization-server", configure_logs=False)
+    app.register_blueprint(fitness_blueprint(Settings.from_environment(environment)), url_prefix="/tools")
+    with Client(app) as prefixed:
+        metadata = json.loads(prefixed.http.get("/tools/.well-known/openid-configuration").body)
+        resource = json.loads(prefixed.http.get("/tools/.well-known/oauth-protected-resource/mcp").body)
+    assert metadata["issuer"] == PUBLIC_URL + "/tools"
+    assert metadata["authorization_endpoint"] == PUBLIC_URL + "/tools/authorize"
+    assert resource == {
+        **resource,
+        "resource": PUBLIC_URL + "/tools/mcp",
+        "authorization_servers": [PUBLIC_URL + "/tools"],
+    }

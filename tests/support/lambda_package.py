@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from samtranslator.translator.transform import transform
 
+from chalice_mcp.auth.key_material import new_sealing_key, new_signing_key_pem
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_TIMEOUT_SECONDS = 600
 
@@ -39,7 +41,9 @@ class BuiltPackage:
 
     @property
     def environment(self) -> dict[str, str]:
-        return dict(self.function.get("Environment", {}).get("Variables", {}))
+        """The function's environment variables with a literal value (a `Ref` is resolved only by CloudFormation)."""
+        variables = self.function.get("Environment", {}).get("Variables", {})
+        return {name: value for name, value in variables.items() if isinstance(value, str)}
 
     @property
     def lambda_zip(self) -> Path:
@@ -78,11 +82,15 @@ def build_package(stage: str, directory: Path, project_dir: Path = PROJECT_ROOT)
     return BuiltPackage(stage=stage, directory=directory)
 
 
-# The prod stage as a user deploys it: `chalice package` refuses its placeholders, so they are filled in.
+# The prod stage as a user deploys it: `chalice package` refuses its placeholders, so they are filled in, the keys
+# with fresh ones as `python -m chalice_mcp.auth.new_keys` prints them.
 PROD_VALUES = {
-    "MCP_OAUTH_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool",
-    "MCP_OAUTH_CLIENT_IDS": "test-app-client",
     "MCP_PUBLIC_URL": "https://abc123.execute-api.eu-west-1.amazonaws.com/api",
+    "MCP_OAUTH_UPSTREAM_ISSUER": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool",
+    "MCP_OAUTH_UPSTREAM_CLIENT_ID": "test-app-client",
+    "MCP_OAUTH_UPSTREAM_CLIENT_SECRET": "test-app-client-secret",
+    "MCP_OAUTH_SIGNING_KEY": new_signing_key_pem(),
+    "MCP_OAUTH_SEALING_KEY": new_sealing_key(),
     "MCP_SUBJECT_HASH_KEY": "a-secret-of-this-test-deployment-0123456789",
 }
 

@@ -93,7 +93,15 @@ def test_the_prod_stage_as_shipped_is_refused_until_its_placeholders_are_filled_
     prod = {**config["environment_variables"], **config["stages"]["prod"]["environment_variables"]}
     with pytest.raises(SettingsError) as raised:
         Settings.from_environment(prod)
-    for variable in ("MCP_OAUTH_ISSUER", "MCP_OAUTH_CLIENT_IDS", "MCP_PUBLIC_URL", "MCP_SUBJECT_HASH_KEY"):
+    for variable in (
+        "MCP_PUBLIC_URL",
+        "MCP_OAUTH_UPSTREAM_ISSUER",
+        "MCP_OAUTH_UPSTREAM_CLIENT_ID",
+        "MCP_OAUTH_UPSTREAM_CLIENT_SECRET",
+        "MCP_OAUTH_SIGNING_KEY",
+        "MCP_OAUTH_SEALING_KEY",
+        "MCP_SUBJECT_HASH_KEY",
+    ):
         assert variable in str(raised.value)
 
 
