@@ -7,7 +7,7 @@
 //   with offline_access, PKCE required.
 // In both, one test user signs in with a password on plain HTML forms (a login page, then a consent page) that a
 // test follows over HTTP. POST /test-control/user (body "enabled" or "disabled") turns the user off or on: a
-// disabled user's refresh tokens stop working, as at Cognito.
+// disabled user's refresh tokens stop working, as at Cognito. With "issuerPath" the issuer is below that path.
 // Usage: node openid_provider.mjs <oidc-provider dir> <configuration file>
 import http from "node:http";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -195,6 +195,8 @@ async function control(request, response) {
   }
 }
 
+// Cognito's issuer has a path (https://cognito-idp.<region>.amazonaws.com/<pool id>), so the upstream's has one too.
+const issuerPath = settings.issuerPath ?? "";
 let oidc = null;
 let handle = null;
 const server = http.createServer((request, response) => {
@@ -208,13 +210,18 @@ const server = http.createServer((request, response) => {
     control(request, response).catch(fail);
   } else if (request.url.startsWith("/interaction/")) {
     interaction(oidc, request, response).catch(fail);
-  } else {
+  } else if (request.url === issuerPath || request.url.startsWith(`${issuerPath}/`) || request.url.startsWith(`${issuerPath}?`)) {
+    // Mounted below the issuer's path, as express mounts it: the library reads the mount path from originalUrl.
+    request.originalUrl = request.url;
+    request.url = request.url.slice(issuerPath.length) || "/";
     handle(request, response);
+  } else {
+    response.writeHead(404).end();
   }
 });
 
 server.listen(0, "127.0.0.1", () => {
-  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const issuer = `http://127.0.0.1:${server.address().port}${issuerPath}`;
   oidc = provider(issuer);
   oidc.on("server_error", (_ctx, error) => console.log(`server_error: ${error.stack}`));
   oidc.on("grant.error", (_ctx, error) => console.log(`grant.error: ${error.message} ${error.error_description ?? ""}`));

@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import subprocess
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ from tests.support.token_issuer import tools_dir
 
 PROVIDER_SCRIPT = Path(__file__).with_name("openid_provider.mjs")
 STARTUP_TIMEOUT_SECONDS = 30.0
+# Cognito's issuer is `https://cognito-idp.<region>.amazonaws.com/<user pool id>`: discovery is path-appended.
+COGNITO_LIKE_ISSUER_PATH = "/eu-west-1_TestPool1"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class SignInUser:
 class OpenIdProvider:
     process: subprocess.Popen[bytes]
     issuer: str
-    """`http://127.0.0.1:<port>`, what the provider writes in `iss` and its metadata."""
+    """`http://127.0.0.1:<port>` (the upstream: plus a user-pool-like path), what the provider writes in `iss`."""
     user: SignInUser
     log_path: Path
 
@@ -62,7 +65,8 @@ class OpenIdProvider:
     def set_user_enabled(self, enabled: bool) -> None:
         """A disabled user can neither sign in nor refresh, as when an administrator disables them at Cognito."""
         body = b"enabled" if enabled else b"disabled"
-        request = urllib.request.Request(f"{self.issuer}/test-control/user", data=body, method="POST")
+        origin = urllib.parse.urlsplit(self.issuer)._replace(path="").geturl()
+        request = urllib.request.Request(f"{origin}/test-control/user", data=body, method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 204
 
@@ -73,7 +77,8 @@ class OpenIdProvider:
 def start_upstream_provider(
     work_dir: Path, *, client_id: str, client_secret: str, redirect_uris: list[str], access_token_ttl_seconds: int = 60
 ) -> OpenIdProvider:
-    """The Cognito-like provider with one confidential client (`client_secret_basic` or `_post`)."""
+    """The Cognito-like provider, its issuer below a user-pool-like path, with one confidential client
+    (`client_secret_basic`)."""
     client = {
         "client_id": client_id,
         "client_secret": client_secret,
@@ -85,7 +90,12 @@ def start_upstream_provider(
     return _start(
         work_dir,
         "upstream",
-        {"mode": "upstream", "clients": [client], "accessTokenTtlSeconds": access_token_ttl_seconds},
+        {
+            "mode": "upstream",
+            "clients": [client],
+            "accessTokenTtlSeconds": access_token_ttl_seconds,
+            "issuerPath": COGNITO_LIKE_ISSUER_PATH,
+        },
         {},
     )
 
