@@ -4,15 +4,16 @@
 
 Its routes, all under the prefix: `POST /mcp` (with API Gateway's key check when MCP_API_KEY_REQUIRED is true), the
 405s and the CORS preflight on `/mcp`, the OAuth protected-resource metadata at `/.well-known/oauth-protected-resource`
-and `/.well-known/oauth-protected-resource/mcp`, and the server card at `/`. The prefix is part of every URL the
-endpoint names: its `resource`, the `resource_metadata` of a 401, and the card's endpoint.
+and `/.well-known/oauth-protected-resource/mcp`, and the server card at `/`; with MCP_OAUTH_UPSTREAM_ISSUER also the
+authorization server's (`chalice_mcp.auth.authorization_server.paths`). The prefix is part of every URL the endpoint
+names: its `resource`, the `resource_metadata` of a 401, the card's endpoint, and the issuer.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Chalice, Response
 from mcp.server import MCPServer
@@ -23,6 +24,9 @@ from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import Authorizer
 from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUESTS, MCPEndpoint, Page, build_endpoint
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
+
+if TYPE_CHECKING:
+    from chalice_mcp.auth.authorization_server.routes import AuthorizationServer
 
 # Every method but POST is answered by the edge rules: 405, or the CORS preflight for OPTIONS.
 OTHER_METHODS = ["GET", "DELETE", "PUT", "PATCH", "OPTIONS"]
@@ -42,7 +46,7 @@ class MCPBlueprint(Blueprint):
         self._eager = eager or settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS
         self._lock = threading.Lock()
         self._endpoint: MCPEndpoint | None = None
-        self._authorization_server: Any = None
+        self._authorization_server: AuthorizationServer | None = None
         self._registered_settings: Settings | None = None
         self.url_prefix = ""
 
@@ -55,6 +59,9 @@ class MCPBlueprint(Blueprint):
         super().register(app, options)
         if self._eager:
             _ = self.endpoint
+        if self.settings.authorization_server and self.settings.lambda_initialization_type in INITS_AHEAD_OF_REQUESTS:
+            # Under SnapStart the snapshot holds it too: the first sign-in after a restore imports nothing.
+            _ = self.authorization_server
 
     @property
     def endpoint(self) -> MCPEndpoint:
@@ -68,18 +75,20 @@ class MCPBlueprint(Blueprint):
         return self._endpoint
 
     @property
-    def authorization_server(self) -> Any:
+    def authorization_server(self) -> AuthorizationServer:
         """The OAuth authorization server (MCP_OAUTH_UPSTREAM_ISSUER), built at its first request: its code is
         imported only then, and only where it is configured."""
-        if self._authorization_server is None:
+        server = self._authorization_server
+        if server is None:
             endpoint = self.endpoint
             with self._lock:
-                if self._authorization_server is None:
+                server = self._authorization_server
+                if server is None:
                     from chalice_mcp.auth.authorization_server.routes import AuthorizationServer
 
                     name = endpoint.server.title or endpoint.server.name
-                    self._authorization_server = AuthorizationServer(endpoint.settings, name)
-        return self._authorization_server
+                    server = self._authorization_server = AuthorizationServer(endpoint.settings, name)
+        return server
 
     def answer_authorization(self, path: str) -> Response:
         """The current request to the authorization server's `path`."""

@@ -177,3 +177,41 @@ def test_under_a_url_prefix_the_issuer_and_every_url_carry_the_prefix(upstream, 
         "resource": PUBLIC_URL + "/tools/mcp",
         "authorization_servers": [PUBLIC_URL + "/tools"],
     }
+
+
+def test_a_revoked_refresh_token_no_longer_refreshes(client):
+    import urllib.parse
+
+    registered, code, verifier = signed_in(client)
+    tokens = json.loads(exchange(client, registered["client_id"], code, verifier).body)
+    revoke = {
+        "token": tokens["refresh_token"],
+        "token_type_hint": "refresh_token",
+        "client_id": registered["client_id"],
+    }
+    revoked = client.http.post(
+        "/revoke", headers={"content-type": "application/x-www-form-urlencoded"}, body=urllib.parse.urlencode(revoke)
+    )
+    assert revoked.status_code == 200, revoked.body
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": tokens["refresh_token"],
+        "client_id": registered["client_id"],
+    }
+    refused = token_request(client, refresh)
+    assert (refused.status_code, json.loads(refused.body)["error"]) == (400, "invalid_grant")
+
+
+def test_a_rotated_refresh_token_used_again_revokes_the_whole_family(client):
+    registered, code, verifier = signed_in(client)
+    first = json.loads(exchange(client, registered["client_id"], code, verifier).body)
+
+    def refresh(token: str):
+        form = {"grant_type": "refresh_token", "refresh_token": token, "client_id": registered["client_id"]}
+        return token_request(client, form)
+
+    second = json.loads(refresh(first["refresh_token"]).body)
+    # Someone replays the first token (stolen): refused, and the token the rightful client now holds dies with it.
+    assert refresh(first["refresh_token"]).status_code == 400
+    revoked = refresh(second["refresh_token"])
+    assert (revoked.status_code, json.loads(revoked.body)["error"]) == (400, "invalid_grant")

@@ -378,3 +378,44 @@ def test_a_token_request_for_another_resource_is_refused(client):
         },
     )
     assert (response.status_code, error_of(response)) == (400, "invalid_target")
+
+
+ROUTES = [
+    ("GET", "/authorize"),
+    ("POST", "/authorize"),
+    ("GET", "/consent"),
+    ("POST", "/consent"),
+    ("GET", "/callback"),
+    ("POST", "/token"),
+    ("POST", "/register"),
+    ("POST", "/revoke"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_any_query_or_body_on_any_route_gets_no_5xx(app, method, path):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    names = st.sampled_from(
+        ["client_id", "redirect_uri", "code", "state", "request", "csrf_token", "grant_type", "code_verifier", "x"]
+    )
+    values = st.one_of(st.text(max_size=40), st.sampled_from(["authorization_code", "refresh_token", "https://a.b/c"]))
+    forms = st.dictionaries(names, values, max_size=5)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(form=forms, raw=st.binary(max_size=64), as_json=st.booleans())
+    def never_a_server_error(form, raw, as_json):
+        import urllib.parse
+
+        query = urllib.parse.urlencode(form)
+        with Client(app) as test_client:
+            if method == "GET":
+                response = test_client.http.get(f"{path}?{query}")
+            else:
+                body = json.dumps(form) if as_json else (query or raw.decode("latin-1"))
+                content_type = "application/json" if as_json else "application/x-www-form-urlencoded"
+                response = test_client.http.post(path, headers={"content-type": content_type}, body=body)
+        assert response.status_code < 500, (method, path, form, response.body[:300])
+
+    never_a_server_error()

@@ -76,6 +76,19 @@ def test_an_app_with_an_upstream_checks_its_own_tokens_and_fetches_nothing_at_im
     assert "chalice_mcp.auth.authorization_server.routes" not in report["authorization_server"]
 
 
+def test_under_snapstart_the_authorization_server_is_built_before_the_snapshot():
+    report = import_app(
+        AWS_LAMBDA_INITIALIZATION_TYPE="snap-start",
+        MCP_AUTH="oauth",
+        MCP_PUBLIC_URL="http://127.0.0.1:8000",
+        MCP_OAUTH_UPSTREAM_ISSUER="http://127.0.0.1:9",
+        MCP_OAUTH_UPSTREAM_CLIENT_ID="client",
+        MCP_OAUTH_UPSTREAM_CLIENT_SECRET="secret",
+        MCP_OAUTH_TABLE="grants",
+    )
+    assert "chalice_mcp.auth.authorization_server.routes" in report["authorization_server"]
+
+
 def test_the_app_starts_with_the_collector_paused_and_leaves_it_running_with_the_start_frozen():
     report = import_app()
     assert report["collector_enabled"] is True

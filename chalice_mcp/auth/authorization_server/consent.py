@@ -24,8 +24,10 @@ from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 SESSION_PURPOSE = "sign-in-session"
 # A returning client is not asked again for 30 days; after that the person sees the page once more.
 CONSENT_LIFETIME_SECONDS = 30 * 86_400
-# At most this many sign-ins in progress per browser: the cookie stays small.
+# At most this many sign-ins in progress, and clients remembered, per browser: the cookie stays well under the 4 KB
+# browsers keep (RFC 6265 §6.1), whatever the number of clients a person approves.
 MAX_PENDING_SIGN_INS = 5
+MAX_REMEMBERED_CLIENTS = 16
 
 PAGE_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",
@@ -59,7 +61,11 @@ class SignInSession:
         return client_id in self.consented
 
     def remember_consent(self, client_id: str) -> None:
+        self.consented.pop(client_id, None)
         self.consented[client_id] = time.time() + CONSENT_LIFETIME_SECONDS
+        # The oldest approval is forgotten first: that client sees the page once more.
+        while len(self.consented) > MAX_REMEMBERED_CLIENTS:
+            del self.consented[next(iter(self.consented))]
 
     def start_sign_in(self) -> str:
         binding = secrets.token_urlsafe(16)

@@ -5,6 +5,7 @@ up its own (tests, `chalice local`); two such processes then do not share them, 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from chalice_mcp.auth.authorization_server.sealing import Sealer
 from chalice_mcp.auth.authorization_server.signing import TokenSigner, TokenSigningKey
@@ -20,10 +21,10 @@ def _secret(settings: Settings, name: str) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
-def _made_up_value(kind: str, make: object) -> str:
+def _made_up_value(kind: str, make: Callable[[], str]) -> str:
     with _lock:
         if kind not in _made_up:
-            _made_up[kind] = make()  # type: ignore[operator]
+            _made_up[kind] = make()
         return _made_up[kind]
 
 

@@ -41,6 +41,11 @@ CODE_LIFETIME_SECONDS = 60
 REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 86_400
 CODE_KIND = "code"
 REFRESH_KIND = "refresh"
+# RFC 9700 §4.14.2: a refresh token used again after its rotation means one of its holders stole it; the whole
+# family (every token rotated from one sign-in) is then revoked. `used` maps an old token to its family, `family`
+# a family to its current token.
+USED_REFRESH_KIND = "used-refresh"
+FAMILY_KIND = "refresh-family"
 # The purposes under which values are sealed (see `sealing`); one purpose never opens as another.
 AUTHORIZATION_REQUEST = "authorization-request"
 UPSTREAM_REFRESH_TOKEN = "upstream-refresh-token"  # noqa: S105 - a purpose name
@@ -70,6 +75,7 @@ class IssuedCode(AuthorizationCode):
 
 class IssuedRefreshToken(RefreshToken):
     upstream_refresh_token: str
+    family: str | None = None
 
 
 class AuthorizationServerProvider:
@@ -183,9 +189,20 @@ class AuthorizationServerProvider:
         self, client: OAuthClientInformationFull, refresh_token: str
     ) -> IssuedRefreshToken | None:
         record = self.store.get(REFRESH_KIND, hashed(refresh_token))
-        if record is None or record.get("client_id") != client.client_id:
+        if record is None:
+            self._revoke_family_of_reused(refresh_token)
+            return None
+        if record.get("client_id") != client.client_id:
             return None
         return IssuedRefreshToken.model_validate({**record, "token": refresh_token})
+
+    def _revoke_family_of_reused(self, refresh_token: str) -> None:
+        used = self.store.get(USED_REFRESH_KIND, hashed(refresh_token))
+        if used is None:
+            return
+        family = self.store.take(FAMILY_KIND, str(used["family"]))
+        if family is not None:
+            self.store.delete(REFRESH_KIND, str(family["current"]))
 
     async def exchange_refresh_token(
         self, client: OAuthClientInformationFull, refresh_token: IssuedRefreshToken, scopes: list[str]
@@ -201,11 +218,19 @@ class AuthorizationServerProvider:
             raise TokenError("invalid_grant", "the sign-in at the identity provider has ended: sign in again") from None
         if self.store.take(REFRESH_KIND, hashed(refresh_token.token)) is None:
             raise TokenError("invalid_grant", "the refresh token was already used")
+        if refresh_token.family is not None:
+            used = {"family": refresh_token.family}
+            self.store.put(USED_REFRESH_KIND, hashed(refresh_token.token), used, REFRESH_TOKEN_LIFETIME_SECONDS)
         sealed = self.sealer.seal(UPSTREAM_REFRESH_TOKEN, {"token": rotated_upstream}, REFRESH_TOKEN_LIFETIME_SECONDS)
-        return self._tokens(client.client_id, refresh_token.subject, scopes, sealed)
+        return self._tokens(client.client_id, refresh_token.subject, scopes, sealed, refresh_token.family)
 
     def _tokens(
-        self, client_id: str, subject: str, scopes: list[str], sealed_upstream_refresh: str | None
+        self,
+        client_id: str,
+        subject: str,
+        scopes: list[str],
+        sealed_upstream_refresh: str | None,
+        family: str | None = None,
     ) -> OAuthToken:
         access_token, _ = self.signer.access_token(
             subject=subject,
@@ -219,7 +244,9 @@ class AuthorizationServerProvider:
         # the person signs in again when the access token expires.
         if sealed_upstream_refresh is not None:
             refresh_token = secrets.token_urlsafe(32)
+            family = family or secrets.token_urlsafe(16)
             record = {
+                "family": family,
                 "client_id": client_id,
                 "scopes": scopes,
                 "resource": self.resource,
@@ -228,6 +255,7 @@ class AuthorizationServerProvider:
                 "upstream_refresh_token": sealed_upstream_refresh,
             }
             self.store.put(REFRESH_KIND, hashed(refresh_token), record, REFRESH_TOKEN_LIFETIME_SECONDS)
+            self.store.put(FAMILY_KIND, family, {"current": hashed(refresh_token)}, REFRESH_TOKEN_LIFETIME_SECONDS)
         return OAuthToken(
             access_token=access_token,
             expires_in=self.access_token_seconds,

@@ -17,6 +17,7 @@ provider or the store cannot be reached; never a 500 or a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import secrets
@@ -35,7 +36,7 @@ from chalice_mcp.auth.authorization_server.client_documents import (
     ClientDocumentError,
 )
 from chalice_mcp.auth.authorization_server.clients import ClientRegistry
-from chalice_mcp.auth.authorization_server.consent import SessionCookies, consent_page, message_page
+from chalice_mcp.auth.authorization_server.consent import SessionCookies, SignInSession, consent_page, message_page
 from chalice_mcp.auth.authorization_server.keys import sealer_for, signer_for
 from chalice_mcp.auth.authorization_server.paths import (
     AUTHORIZE_PATH,
@@ -43,6 +44,7 @@ from chalice_mcp.auth.authorization_server.paths import (
     CONSENT_PATH,
     JWKS_PATH,
     METADATA_PATHS,
+    REVOCATION_PATH,
     TOKEN_PATH,
 )
 from chalice_mcp.auth.authorization_server.provider import (
@@ -54,7 +56,7 @@ from chalice_mcp.auth.authorization_server.provider import (
     set_request_deadline,
 )
 from chalice_mcp.auth.authorization_server.sealing import SealedValueInvalid
-from chalice_mcp.auth.authorization_server.stores import StoreUnavailable, grant_store
+from chalice_mcp.auth.authorization_server.stores import StoreUnavailable, grant_store, hashed
 from chalice_mcp.auth.authorization_server.upstream import (
     UpstreamProvider,
     UpstreamRefused,
@@ -68,7 +70,9 @@ from chalice_mcp.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-UPSTREAM_STATE = "upstream-state"
+# A sign-in in progress at the upstream: stored under the hash of its `state`, taken once at the callback. The
+# state itself is 256 random bits, short enough for any provider's limit on the parameter.
+SIGN_IN_KIND = "sign-in"
 # The metadata and keys change only with a deployment (or a key rotation, which keeps the old key published).
 DOCUMENT_MAX_AGE_SECONDS = 3600
 RETRY_AFTER_SECONDS = 10
@@ -92,6 +96,17 @@ def redirect(location: str, set_cookie: str | None = None) -> HttpReply:
     return HttpReply(status=302, headers=headers)
 
 
+def with_empty_client_secret(request: HttpRequest) -> HttpRequest:
+    """The revocation request with `client_secret=` added when it has none: the SDK's handler requires the field,
+    while RFC 7009 §2.1 lets a public client (PKCE, no secret) send its `client_id` alone. Its client authenticator
+    still checks the secret of a client that has one."""
+    form = urllib.parse.parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True)
+    if "client_secret" in form or "form-urlencoded" not in (request.header("content-type") or ""):
+        return request
+    body = request.body + (b"&" if request.body else b"") + b"client_secret="
+    return dataclasses.replace(request, body=body)
+
+
 class AuthorizationServer:
     """Built once per container, at the first request to one of its paths."""
 
@@ -103,7 +118,7 @@ class AuthorizationServer:
         self.server_name = server_name
         self.request_timeout_seconds = settings.request_timeout_seconds
         scopes = list(settings.oauth_scopes)
-        store = grant_store(settings.oauth_table, settings.oauth_store_path, settings.public_url)
+        self.store = store = grant_store(settings.oauth_table, settings.oauth_store_path, settings.public_url)
         self.sealer = sealer_for(settings)
         self.signer = signer_for(settings)
         self.registry = ClientRegistry(store, ClientDocumentCache(), scopes, settings.serves_on_loopback)
@@ -196,6 +211,8 @@ class AuthorizationServer:
                 return oauth_error(
                     400, "invalid_target", f"this server issues tokens for {self.provider.resource} only"
                 )
+        if path == REVOCATION_PATH and request.method == "POST":
+            request = with_empty_client_secret(request)
         return self._sdk(request, deadline)
 
     def _document(self, request: HttpRequest, document: dict[str, Any]) -> HttpReply:
@@ -303,15 +320,13 @@ class AuthorizationServer:
         parts = urllib.parse.urlsplit(self.issuer)
         return origin == f"{parts.scheme}://{parts.netloc}"
 
-    def _to_upstream(self, authorization: dict[str, Any], session: Any, deadline: float) -> HttpReply:
+    def _to_upstream(self, authorization: dict[str, Any], session: SignInSession, deadline: float) -> HttpReply:
         verifier, challenge = pkce_pair()
         nonce = secrets.token_urlsafe(24)
         binding = session.start_sign_in()
-        state = self.sealer.seal(
-            UPSTREAM_STATE,
-            {"request": authorization, "verifier": verifier, "nonce": nonce, "binding": binding},
-            REQUEST_LIFETIME_SECONDS,
-        )
+        state = secrets.token_urlsafe(32)
+        pending = {"request": authorization, "verifier": verifier, "nonce": nonce, "binding": binding}
+        self.store.put(SIGN_IN_KIND, hashed(state), pending, REQUEST_LIFETIME_SECONDS)
         location = self.upstream.authorization_url(state, nonce, challenge, deadline)
         return redirect(location, self.cookies.set_cookie(session))
 
@@ -321,10 +336,12 @@ class AuthorizationServer:
         if request.method != "GET":
             return oauth_error(405, "invalid_request", "use GET", {"Allow": "GET"})
         parameters = self._parameters(request)
-        try:
-            pending = self.sealer.open(UPSTREAM_STATE, parameters.get("state", ""))
-        except SealedValueInvalid:
-            return message_page(400, "This sign-in cannot be finished", "Its state is not valid: start again.")
+        state_parameter = parameters.get("state", "")
+        pending = self.store.take(SIGN_IN_KIND, hashed(state_parameter)) if state_parameter else None
+        if pending is None:
+            return message_page(
+                400, "This sign-in cannot be finished", "Its state is unknown, expired or already used: start again."
+            )
         session = self.cookies.session(request)
         if not session.finish_sign_in(str(pending.get("binding", ""))):
             return message_page(

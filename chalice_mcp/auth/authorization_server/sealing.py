@@ -1,7 +1,7 @@
-"""Sealed values: what the server hands out and must get back unchanged and unread (the consent cookie, the state of
-a sign-in in progress, the upstream's refresh token at rest). AES-256-GCM under MCP_OAUTH_SEALING_KEY, with the
-value's purpose as associated data, so a value sealed for one purpose never opens as another; MCP_OAUTH_PREVIOUS_
-SEALING_KEY still opens values sealed before a rotation.
+"""Sealed values: what the server hands out and must get back unchanged and unread (the sign-in cookie, the
+authorization request on the consent page, the upstream's refresh token at rest). AES-256-GCM under
+MCP_OAUTH_SEALING_KEY, with the value's purpose as associated data, so a value sealed for one purpose never opens as
+another; MCP_OAUTH_PREVIOUS_SEALING_KEY still opens values sealed before a rotation.
 
 Layout (base64url, no padding): a version byte, the first 4 bytes of SHA-256 of the key (which key sealed it), a
 96-bit random nonce (NIST SP 800-38D §8.2.2), the ciphertext with its 128-bit tag.

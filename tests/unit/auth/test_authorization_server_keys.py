@@ -155,7 +155,7 @@ def test_a_sealed_value_opens_for_its_purpose_only():
     sealed = sealer.seal("consent", {"client": "a"}, 60)
     assert sealer.open("consent", sealed) == {"client": "a"}
     with pytest.raises(SealedValueInvalid, match="another purpose"):
-        sealer.open("upstream-state", sealed)
+        sealer.open("refresh-token", sealed)
 
 
 # The last character may carry only padding bits; the one before it is all ciphertext and tag.
@@ -225,3 +225,16 @@ def test_a_refused_token_is_not_remembered():
     for _ in range(2):
         with pytest.raises(InvalidToken):
             validator.validate(forged, RESOURCE)
+
+
+def test_the_sign_in_cookie_stays_small_whatever_the_number_of_clients_approved():
+    from chalice_mcp.auth.authorization_server.consent import MAX_REMEMBERED_CLIENTS, SessionCookies, SignInSession
+
+    session = SignInSession()
+    for number in range(100):
+        session.remember_consent(f"https://client-{number:03}.example/oauth/client-metadata.json")
+        session.start_sign_in()
+    assert len(session.consented) == MAX_REMEMBERED_CLIENTS
+    assert session.has_consented("https://client-099.example/oauth/client-metadata.json")
+    assert not session.has_consented("https://client-000.example/oauth/client-metadata.json")
+    assert len(SessionCookies(Sealer(KEY), secure=True).set_cookie(session)) < 4096
