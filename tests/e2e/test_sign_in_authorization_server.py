@@ -132,7 +132,9 @@ def page_titles(browser: SignInBrowser) -> list[str]:
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
 def test_the_sdk_client_registers_consents_signs_in_upstream_calls_tools_and_refreshes(server, mode):
     sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=redirect_uri())
+    upstream_refreshes = server.upstream.grants("refresh_token")
     asyncio.run(sign_in_use_and_refresh(server.resource, sign_in, mode, ACCESS_TOKEN_SECONDS))
+    assert server.upstream.grants("refresh_token") > upstream_refreshes, "the refresh did not refresh upstream"
     registered = sign_in.storage.client_info
     assert registered is not None and registered.client_secret, "the client was not registered by DCR"
     titles = page_titles(sign_in.browser)

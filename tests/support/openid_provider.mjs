@@ -223,6 +223,8 @@ const server = http.createServer((request, response) => {
 server.listen(0, "127.0.0.1", () => {
   const issuer = `http://127.0.0.1:${server.address().port}${issuerPath}`;
   oidc = provider(issuer);
+  // What a test counts: each grant the token endpoint answered, by its type (never a token).
+  oidc.on("grant.success", (ctx) => console.log(`grant.success ${ctx.oidc.params.grant_type}`));
   oidc.on("server_error", (_ctx, error) => console.log(`server_error: ${error.stack}`));
   oidc.on("grant.error", (_ctx, error) => console.log(`grant.error: ${error.message} ${error.error_description ?? ""}`));
   oidc.on("authorization.error", (_ctx, error) => console.log(`authorization.error: ${error.message} ${error.error_description ?? ""}`));

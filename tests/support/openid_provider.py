@@ -62,6 +62,10 @@ class OpenIdProvider:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def grants(self, grant_type: str) -> int:
+        """How many `grant_type` grants the token endpoint has answered so far."""
+        return self.log().count(f"grant.success {grant_type}\n")
+
     def set_user_enabled(self, enabled: bool) -> None:
         """A disabled user can neither sign in nor refresh, as when an administrator disables them at Cognito."""
         body = b"enabled" if enabled else b"disabled"
