@@ -203,6 +203,20 @@ class Settings(BaseModel):
         return self
 
     def _check_authorization_server(self) -> None:
+        # Settings of another issuer's tokens would be ignored here: say so rather than run without them.
+        unused = [
+            variable
+            for variable, value in (
+                ("MCP_OAUTH_JWKS_URL", self.oauth_jwks_url),
+                ("MCP_OAUTH_CLIENT_IDS", self.oauth_client_ids),
+            )
+            if value
+        ]
+        if unused:
+            raise ValueError(
+                f"{', '.join(unused)}: not used with MCP_OAUTH_UPSTREAM_ISSUER (the server checks the tokens it issues "
+                "with its own keys); leave unset"
+            )
         missing = [
             variable
             for variable, value in (

@@ -130,6 +130,7 @@ def test_the_consent_page_names_the_client_its_redirect_host_and_this_server(cli
     text = page.body.decode()
     assert page.status_code == 200
     assert "Test MCP client" in text and "127.0.0.1" in text and PUBLIC_URL in text
+    assert "you sign in at <strong>127.0.0.1</strong>" in text
     assert page.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert "HttpOnly" in page.headers["Set-Cookie"] and "Secure" in page.headers["Set-Cookie"]

@@ -125,12 +125,14 @@ def consent_page(
     server_name: str,
     server_url: str,
     scopes: list[str],
+    identity_provider: str,
     sealed_request: str,
     csrf_token: str,
     action: str,
 ) -> HttpReply:
     """The page that asks the person; every value from a client is escaped."""
     redirect_host = urlsplit(redirect_uri).hostname or redirect_uri
+    sign_in_host = urlsplit(identity_provider).hostname or identity_provider
     name = client_name or "An unnamed client"
     client_line = f"{html.escape(name)}"
     if client_id.startswith("https://"):
@@ -146,7 +148,8 @@ margin-right:.5rem}}code{{background:#f3f3f3;padding:0 .2rem}}</style></head>
 <h1>Allow access?</h1>
 <p><strong>{client_line}</strong> asks to use <strong>{html.escape(server_name)}</strong>
 (<code>{html.escape(server_url)}</code>) on your behalf.</p>
-<p>After you sign in, you are sent back to <strong>{html.escape(redirect_host)}</strong>.
+<p>If you approve, you sign in at <strong>{html.escape(sign_in_host)}</strong>
+and are then sent back to <strong>{html.escape(redirect_host)}</strong>.
 Approve only if you started this from that application.</p>
 <p>Access asked for:</p><ul>{scope_items}</ul>
 <form method="post" action="{html.escape(action)}">

@@ -291,6 +291,7 @@ class AuthorizationServer:
                 server_name=self.server_name,
                 server_url=self.issuer,
                 scopes=list(authorization["scopes"]),
+                identity_provider=self.upstream.issuer,
                 sealed_request=sealed,
                 csrf_token=session.csrf_token,
                 action=self.issuer + CONSENT_PATH,

@@ -73,6 +73,8 @@ def test_without_an_upstream_oauth_stays_a_resource_server():
         ({"MCP_AUTH": "none"}, "MCP_AUTH=oauth"),
         ({"MCP_OAUTH_UPSTREAM_ISSUER": "http://idp.example"}, "MCP_OAUTH_UPSTREAM_ISSUER"),
         ({"AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}, "MCP_OAUTH_TABLE"),
+        ({"MCP_OAUTH_CLIENT_IDS": "cognito-app-client"}, "MCP_OAUTH_CLIENT_IDS: not used"),
+        ({"MCP_OAUTH_JWKS_URL": "https://idp.example/jwks"}, "MCP_OAUTH_JWKS_URL: not used"),
     ],
 )
 def test_a_setting_the_authorization_server_cannot_run_with_is_named(overrides, named):
@@ -238,3 +240,21 @@ def test_the_sign_in_cookie_stays_small_whatever_the_number_of_clients_approved(
     assert session.has_consented("https://client-099.example/oauth/client-metadata.json")
     assert not session.has_consented("https://client-000.example/oauth/client-metadata.json")
     assert len(SessionCookies(Sealer(KEY), secure=True).set_cookie(session)) < 4096
+
+
+def test_a_rotation_through_the_settings_keeps_tokens_of_the_previous_key_working_at_the_endpoint():
+    from chalice_mcp.auth.authorization_server.authorizer import own_token_authorizer
+    from chalice_mcp.auth.authorization_server.keys import signer_for
+    from chalice_mcp.bridge.exchange import HttpRequest
+
+    old_key, new_key = new_signing_key_pem(), new_signing_key_pem()
+    before = Settings.from_environment(environment(MCP_OAUTH_SIGNING_KEY=old_key))
+    old_token = token_of(signer_for(before))
+    after = Settings.from_environment(
+        environment(MCP_OAUTH_SIGNING_KEY=new_key, MCP_OAUTH_PREVIOUS_SIGNING_KEY=old_key)
+    )
+    request = HttpRequest("POST", "/mcp", {"authorization": f"Bearer {old_token}"})
+    assert own_token_authorizer(after).authorize(request).access_token is not None
+    dropped = Settings.from_environment(environment(MCP_OAUTH_SIGNING_KEY=new_key))
+    refusal = own_token_authorizer(dropped).authorize(request).refusal
+    assert refusal is not None and refusal.status == 401
