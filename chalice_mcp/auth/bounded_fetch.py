@@ -41,6 +41,12 @@ class FetchTimeLimit:
     ) -> None:
         self._timer.cancel()
 
+    @property
+    def over(self) -> bool:
+        """Whether the fetch's time is up: its timer has fired, or a socket timeout of the same length ran out a
+        moment before it (a TLS handshake's, say)."""
+        return self.passed or time.monotonic() >= self.ends_at
+
     def connect_timeout(self, timeout: float | None) -> float:
         """The time a connect may take: what is left of the fetch, or less when the caller asked for less."""
         left = self.ends_at - time.monotonic()

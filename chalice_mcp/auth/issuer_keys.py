@@ -95,10 +95,10 @@ def fetch_json(url: str, timeout_seconds: float = FETCH_TIMEOUT_SECONDS) -> Fetc
                 document = response.read(MAX_DOCUMENT_BYTES + 1)
                 max_age = cache_max_age(response.headers)
         except (OSError, ValueError, http.client.HTTPException) as error:
-            if not time_limit.passed:
+            if not time_limit.over:
                 raise IssuerKeysUnavailable(f"GET {url} failed: {error}") from None
     # Checked after a read that succeeded too: a connection shut down mid-body reads as a short, complete one.
-    if time_limit.passed:
+    if time_limit.over:
         raise IssuerKeysUnavailable(f"GET {url}: no answer within {timeout_seconds:.3g} s") from None
     if len(document) > MAX_DOCUMENT_BYTES:
         raise IssuerKeysUnavailable(f"GET {url}: the document is larger than {MAX_DOCUMENT_BYTES} bytes")
