@@ -12,40 +12,28 @@ import asyncio
 import json
 import urllib.parse
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx2
 import pytest
 from mcp import Client
 from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import AuthorizationCodeResult, OAuthClientInformationFull, OAuthClientMetadata, OAuthToken
+from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
 
 from chalice_mcp.auth.key_material import new_sealing_key, new_signing_key_pem
-from tests.support.chalice_local import PROJECT_ROOT, RunningServer, start_chalice_local, stop
+from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.jsonrpc import encode, handshake_headers
+from tests.support.oauth_clients import MemoryTokenStorage
 from tests.support.openid_upstream import CLIENT_ID, CLIENT_SECRET, OpenIDUpstream
 from tests.support.processes import free_port
 from tests.support.sign_in import consent_form, pkce
+from tests.support.stage_project import project_with_dev_environment
 
 pytestmark = pytest.mark.e2e
 
 SCOPE = "fitness:calculate"
 CLIENT_REDIRECT_URI = "http://127.0.0.1:33419/oauth/callback"
 COOPER = "estimate-vo2-max-cooper"
-
-
-def project(directory: Path, environment: dict[str, str]) -> Path:
-    for name in ("app.py", "chalicelib", "vendor", "requirements.txt"):
-        (directory / name).symlink_to(PROJECT_ROOT / name)
-    (directory / ".chalice").mkdir()
-    config = {
-        "version": "2.0",
-        "app_name": "fitness-mcp",
-        "stages": {"dev": {"api_gateway_stage": "api", "environment_variables": environment}},
-    }
-    (directory / ".chalice" / "config.json").write_text(json.dumps(config))
-    return directory
 
 
 class TwoServers:
@@ -75,8 +63,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoServers]:
     }
     with OpenIDUpstream(public_url + "/callback") as upstream:
         environment["MCP_OAUTH_UPSTREAM_ISSUER"] = upstream.issuer
-        (work_dir / "project").mkdir()
-        directory = project(work_dir / "project", environment)
+        directory = project_with_dev_environment(work_dir / "project", environment)
         first = start_chalice_local(directory, work_dir / "first.log", port=first_port)
         try:
             second = start_chalice_local(directory, work_dir / "second.log", port=second_port)
@@ -156,24 +143,6 @@ def test_two_processes_share_the_store_and_keys_from_authorize_to_tools(servers:
         assert (replayed.status_code, replayed.json()["error"]) == (400, "invalid_grant")
 
 
-class MemoryStorage:
-    def __init__(self) -> None:
-        self.tokens: OAuthToken | None = None
-        self.client_info: OAuthClientInformationFull | None = None
-
-    async def get_tokens(self) -> OAuthToken | None:
-        return self.tokens
-
-    async def set_tokens(self, tokens: OAuthToken) -> None:
-        self.tokens = tokens
-
-    async def get_client_info(self) -> OAuthClientInformationFull | None:
-        return self.client_info
-
-    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
-        self.client_info = client_info
-
-
 class PersonFollowingPages:
     """The person's part: open the authorization URL, approve on the consent page, let the upstream sign in, and hand
     the client the code its redirect URI received."""
@@ -205,7 +174,7 @@ class PersonFollowingPages:
 
 def test_the_sdk_client_registers_signs_in_and_calls_a_tool(servers: TwoServers):
     person = PersonFollowingPages()
-    storage = MemoryStorage()
+    storage = MemoryTokenStorage()
 
     async def session() -> tuple[list[str], str]:
         auth = OAuthClientProvider(

@@ -26,13 +26,13 @@ from mcp.shared.exceptions import MCPError
 from chalice_mcp.auth.key_material import new_sealing_key, new_signing_key_pem
 from tests.e2e.test_authorization_server_chalice_local import (
     CLIENT_REDIRECT_URI,
-    MemoryStorage,
     PersonFollowingPages,
-    project,
 )
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
+from tests.support.oauth_clients import MemoryTokenStorage
 from tests.support.openid_upstream import CLIENT_ID, CLIENT_SECRET, GROUPS_CLAIM, OpenIDUpstream
 from tests.support.processes import free_port
+from tests.support.stage_project import project_with_dev_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -69,8 +69,8 @@ def gated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatedServer]:
     }
     with OpenIDUpstream(public_url + "/callback") as upstream:
         environment["MCP_OAUTH_UPSTREAM_ISSUER"] = upstream.issuer
-        (work_dir / "project").mkdir()
-        server = start_chalice_local(project(work_dir / "project", environment), work_dir / "server.log", port=port)
+        project = project_with_dev_environment(work_dir / "project", environment)
+        server = start_chalice_local(project, work_dir / "server.log", port=port)
         try:
             yield GatedServer(server, upstream)
         finally:
@@ -91,7 +91,7 @@ class CountingPerson(PersonFollowingPages):
         await super().redirect(authorization_url)
 
 
-def provider(mcp_url: str, person: CountingPerson, storage: MemoryStorage) -> OAuthClientProvider:
+def provider(mcp_url: str, person: CountingPerson, storage: MemoryTokenStorage) -> OAuthClientProvider:
     return OAuthClientProvider(
         mcp_url,
         OAuthClientMetadata(redirect_uris=[CLIENT_REDIRECT_URI], client_name="SDK step-up e2e", scope=SCOPE),
@@ -104,7 +104,7 @@ def provider(mcp_url: str, person: CountingPerson, storage: MemoryStorage) -> OA
 def test_a_person_in_the_group_steps_up_and_the_gated_tool_answers(gated: GatedServer):
     gated.upstream.behaviour.__init__()
     gated.upstream.behaviour.groups = ["premium"]
-    person, storage = CountingPerson(), MemoryStorage()
+    person, storage = CountingPerson(), MemoryTokenStorage()
 
     async def session() -> tuple[str | None, bool, str]:
         auth = provider(gated.server.mcp_url, person, storage)
@@ -128,7 +128,7 @@ def test_a_person_in_the_group_steps_up_and_the_gated_tool_answers(gated: GatedS
 def test_a_person_outside_the_group_is_refused_cleanly_after_the_step_up(gated: GatedServer):
     gated.upstream.behaviour.__init__()
     gated.upstream.behaviour.groups = ["athletes"]
-    person, storage = CountingPerson(), MemoryStorage()
+    person, storage = CountingPerson(), MemoryTokenStorage()
 
     async def session() -> str:
         auth = provider(gated.server.mcp_url, person, storage)

@@ -25,7 +25,6 @@ import pytest
 from chalice_mcp.auth.key_material import new_sealing_key, new_signing_key_pem
 from tests.e2e.conformance.suite import node_environment
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
-from tests.support.chalice_project import project_with_settings
 from tests.support.conformance_authorization import callback_port, run_authorization_scenario
 from tests.support.https_documents import DocumentServer, LoopbackCertificates, start_document_server
 from tests.support.oauth_clients import (
@@ -42,6 +41,7 @@ from tests.support.openid_provider import OpenIdProvider, start_upstream_provide
 from tests.support.processes import free_port
 from tests.support.routing_transport import RoutingTransport
 from tests.support.sign_in_pages import SignInBrowser
+from tests.support.stage_project import project_with_dev_environment
 from tests.support.token_issuer import tools_dir
 
 pytestmark = pytest.mark.e2e
@@ -103,7 +103,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthorizationSe
                 "MCP_OAUTH_STORE_PATH": str(work_dir / "grants.sqlite3"),
                 "MCP_OAUTH_ACCESS_TOKEN_SECONDS": str(ACCESS_TOKEN_SECONDS),
             }
-            project = project_with_settings(work_dir / "project", settings)
+            project = project_with_dev_environment(work_dir / "project", settings)
             trust = {"SSL_CERT_FILE": str(certificates.bundle_path)}
             first = start_chalice_local(project, work_dir / "first.log", trust, port=first_port)
             try:

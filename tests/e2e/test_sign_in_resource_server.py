@@ -17,7 +17,6 @@ import jwt
 import pytest
 
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
-from tests.support.chalice_project import project_with_settings
 from tests.support.https_documents import DocumentServer, LoopbackCertificates, start_document_server
 from tests.support.oauth_clients import (
     CLIENT_TIMEOUT_SECONDS,
@@ -32,6 +31,7 @@ from tests.support.oauth_clients import (
 from tests.support.openid_provider import OpenIdProvider, start_authorization_server
 from tests.support.processes import free_port
 from tests.support.sign_in_pages import SignInBrowser, SignInFailed
+from tests.support.stage_project import project_with_dev_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInSetup]:
                 "MCP_OAUTH_SCOPES": SCOPE,
                 "MCP_PUBLIC_URL": public_url,
             }
-            project = project_with_settings(work_dir / "project", settings)
+            project = project_with_dev_environment(work_dir / "project", settings)
             server = start_chalice_local(project, work_dir / "chalice-local.log", port=port)
             try:
                 yield SignInSetup(provider=provider, server=server, documents=documents, work_dir=work_dir)

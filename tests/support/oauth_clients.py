@@ -43,8 +43,13 @@ class MemoryTokenStorage(TokenStorage):
     client_info: OAuthClientInformationFull | None = None
     saved_tokens: list[OAuthToken] = field(default_factory=list)
 
-    async def get_tokens(self) -> OAuthToken | None:
+    @property
+    def tokens(self) -> OAuthToken | None:
+        """The token response the client would use now: the last one it stored."""
         return self.saved_tokens[-1] if self.saved_tokens else None
+
+    async def get_tokens(self) -> OAuthToken | None:
+        return self.tokens
 
     async def set_tokens(self, tokens: OAuthToken) -> None:
         self.saved_tokens.append(tokens)
