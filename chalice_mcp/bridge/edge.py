@@ -95,6 +95,14 @@ def jsonrpc_message(body: bytes) -> dict[str, Any] | HttpReply:
     except ValidationError:
         return jsonrpc_error_reply(400, INVALID_REQUEST, NOT_ONE_JSONRPC_OBJECT_MESSAGE)
     message: dict[str, Any] = decoded
+    # What the envelope model lets through but JSON-RPC 2.0 (§4, §5) forbids, and the SDK would answer with a bare
+    # 202 as if it were a notification: an id that is neither a string, an integer nor null (an error response's),
+    # or a result and an error.
+    request_id = message.get("id")
+    if (request_id is not None and (isinstance(request_id, bool) or not isinstance(request_id, str | int))) or (
+        "result" in message and "error" in message
+    ):
+        return jsonrpc_error_reply(400, INVALID_REQUEST, NOT_ONE_JSONRPC_OBJECT_MESSAGE)
     return message
 
 
