@@ -14,6 +14,7 @@ from chalice_mcp.bridge.hooks import AuthDecision, Authorizer
 from chalice_mcp.endpoint import MCPEndpoint, Page, build_endpoint
 from chalice_mcp.lazy_catalogue import LazyCatalogue
 from chalice_mcp.settings import Settings, SettingsError
+from chalice_mcp.snapstart import prime_endpoint
 
 # The one source of the package's version: pyproject.toml reads it (`dynamic = ["version"]`); CHANGELOG.md says what
 # each one changed.
@@ -35,4 +36,5 @@ __all__ = [
     "build_endpoint",
     "install_answer_rules",
     "mcp_blueprint",
+    "prime_endpoint",
 ]

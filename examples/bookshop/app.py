@@ -10,7 +10,9 @@ app = Chalice(app_name="bookshop")
 
 # The settings are the MCP_* variables .chalice/config.json sets. Given a function, the Blueprint builds the server at
 # the first request to the endpoint (at init under SnapStart), not when a container starts for the shop's own route.
-app.register_blueprint(mcp_blueprint(build_server), url_prefix="/tools")
+# Under SnapStart, prime=True answers one request of each kind before the snapshot, calling the read-only tools whose
+# arguments declare examples.
+app.register_blueprint(mcp_blueprint(build_server, prime=True), url_prefix="/tools")
 
 
 @app.route("/")

@@ -28,6 +28,7 @@ NEEDED = {
     "install_answer_rules",
     "Authorizer",
     "AuthDecision",
+    "prime_endpoint",
 }
 
 

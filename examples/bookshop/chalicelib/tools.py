@@ -53,7 +53,10 @@ def build_server() -> MCPServer:
     @server.tool(name="find-books", annotations=READ_ONLY)
     # `async def`: a plain `def` tool runs on the SDK's worker threads, a thread hop for microseconds of work.
     async def find_books(
-        query: Annotated[str, Field(min_length=1, max_length=100, description="Part of a title or an author's name")],
+        query: Annotated[
+            str,
+            Field(min_length=1, max_length=100, description="Part of a title or an author's name", examples=["design"]),
+        ],
     ) -> FoundBooks:
         """Books in stock whose title or author contains the query."""
         found = books.find_books(query)
@@ -61,8 +64,8 @@ def build_server() -> MCPServer:
 
     @server.tool(name="quote-order", annotations=READ_ONLY)
     async def quote_order(
-        isbn: Annotated[str, Field(pattern=r"^\d{13}$", description="The book's ISBN-13")],
-        quantity: Annotated[int, Field(ge=1, le=1000, description="Number of copies")],
+        isbn: Annotated[str, Field(pattern=r"^\d{13}$", description="The book's ISBN-13", examples=["9780201633610"])],
+        quantity: Annotated[int, Field(ge=1, le=1000, description="Number of copies", examples=[2])],
     ) -> OrderQuote:
         """The total price in euros of an order, with 15% off from 10 copies on."""
         try:
