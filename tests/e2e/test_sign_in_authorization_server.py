@@ -211,6 +211,7 @@ def test_mcp_remote_registers_itself_signs_in_with_a_scripted_browser_calls_tool
     assert session.access_token_after != session.access_token_before, "mcp-remote kept the expired token"
     browser_log = (tmp_path / "scripted-browser.log").read_text()
     assert browser_log.count("callback answered 200") == 1, browser_log
+    assert browser_log.count("pages:") == 1 and "failed" not in browser_log, browser_log
     assert "Allow access to" in browser_log, browser_log
 
 
