@@ -1,6 +1,9 @@
 """An issuer that stalls mid-answer, on loopback: a real socket server that sends its metadata at once, and for its
 key set sends the status line and headers at once and then the body one byte every `DRIP_SECONDS` — what a stalled
-issuer, or a proxy in front of one, does. Each socket read then succeeds well within any per-read timeout."""
+issuer, or a proxy in front of one, does. Each socket read then succeeds well within any per-read timeout.
+
+`dripped_whole` lists what was dripped to its last byte: a client bounded by a time limit shorter than the drip hangs
+up first and leaves it empty, so a test asserts on that event, not on how long its own call took."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ class DrippingIssuer(socketserver.ThreadingTCPServer):
         self.url = f"{'https' if tls_handshake else 'http'}://127.0.0.1:{self.server_address[1]}"
         self.jwks_url = self.url + "/jwks"
         self.requested: list[str] = []
+        self.dripped_whole: list[str] = []
         self.stopped = threading.Event()
 
     def answer(self, path: str) -> tuple[bytes, bool]:
@@ -43,7 +47,7 @@ class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         if self.server.tls_handshake:
             self.server.requested.append("(TLS handshake)")
-            self._drip(TLS_RECORD_START)
+            self._drip(TLS_RECORD_START, "(TLS handshake)")
             return
         request_line = self.rfile.readline(8192).decode("latin-1").split()
         while self.rfile.readline(8192) not in (b"\r\n", b"\n", b""):
@@ -57,9 +61,9 @@ class _Handler(socketserver.StreamRequestHandler):
         except OSError:
             return
         if dripping:
-            self._drip(body)
+            self._drip(body, path)
 
-    def _drip(self, data: bytes) -> None:
+    def _drip(self, data: bytes, what: str) -> None:
         try:
             for index in range(len(data)):
                 if self.server.stopped.wait(DRIP_SECONDS):
@@ -67,6 +71,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.wfile.write(data[index : index + 1])
         except OSError:
             return  # the client gave up: that is what the tests want of it
+        self.server.dripped_whole.append(what)
 
 
 @contextmanager
