@@ -481,12 +481,37 @@ class Settings(BaseModel):
             raise SettingsError(f"invalid MCP_* environment setting: {problems}") from None
 
 
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict, refusing a key given twice (json.loads would keep the last one silently)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(key)
+        found[key] = value
+    return found
+
+
+def _json_setting(name: str, text: str) -> Any:
+    """The JSON value of the setting `name`, or None if it is not JSON; a key given twice is an error naming it."""
+    try:
+        return json.loads(text, object_pairs_hook=_object_without_repeated_keys)
+    except _RepeatedKey as repeated:
+        raise SettingsError(
+            f"invalid MCP_* environment setting: {name} names {json.dumps(repeated.key)} twice"
+        ) from None
+    except ValueError:
+        return None
+
+
 def _tool_scopes(text: str) -> dict[str, str]:
     """MCP_OAUTH_TOOL_SCOPES as a dict; its values are checked by the model."""
-    try:
-        tool_scopes = json.loads(text)
-    except ValueError:
-        tool_scopes = None
+    tool_scopes = _json_setting("MCP_OAUTH_TOOL_SCOPES", text)
     if not isinstance(tool_scopes, dict):
         raise SettingsError(
             'invalid MCP_* environment setting: MCP_OAUTH_TOOL_SCOPES must be a JSON object, {"tool-name": "scope"}'
@@ -496,10 +521,7 @@ def _tool_scopes(text: str) -> dict[str, str]:
 
 def _scope_grants(text: str) -> dict[str, Any]:
     """MCP_OAUTH_SCOPE_GRANTS as a dict; its rules are checked by the model."""
-    try:
-        grants = json.loads(text)
-    except ValueError:
-        grants = None
+    grants = _json_setting("MCP_OAUTH_SCOPE_GRANTS", text)
     if not isinstance(grants, dict):
         raise SettingsError(
             "invalid MCP_* environment setting: MCP_OAUTH_SCOPE_GRANTS must be a JSON object, "

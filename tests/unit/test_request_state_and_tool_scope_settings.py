@@ -72,6 +72,7 @@ def test_every_scope_is_the_required_ones_then_each_tool_scope_once():
         ('{"calculate-vdot": "two scopes"}', "calculate-vdot"),
         ('{"calculate-vdot": "bad\\"quote"}', "calculate-vdot"),
         ('{"": "fitness:premium"}', "tool name"),
+        ('{"calculate-vdot": "a:b", "calculate-vdot": "fitness:calculate"}', 'names "calculate-vdot" twice'),
     ],
 )
 def test_a_malformed_tool_scope_setting_is_an_error_naming_it(value, problem):

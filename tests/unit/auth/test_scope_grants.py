@@ -43,6 +43,8 @@ def test_grants_are_read_as_a_json_object_from_scope_to_rule():
         ('{"fitness:premium": {"claim": "", "contains": "premium"}}', "claim"),
         ('{"fitness:premium": {"claim": "g", "contains": 3}}', "contains"),
         ('{"fitness:unknown": {"claim": "g", "contains": "premium"}}', "fitness:unknown"),
+        ('{"fitness:premium": {"claim": "g", "contains": "a"}, "fitness:premium": 1}', 'names "fitness:premium" twice'),
+        ('{"fitness:premium": {"claim": "g", "claim": "h", "contains": "a"}}', 'names "claim" twice'),
     ],
 )
 def test_a_malformed_grant_setting_is_an_error_naming_the_variable(value, problem):
