@@ -16,7 +16,7 @@ from mcp.server import MCPServer
 
 from chalice_mcp.answers import install_answer_rules
 from chalice_mcp.auth.protected_resource import metadata_reply
-from chalice_mcp.auth.tool_scopes import ToolScopes
+from chalice_mcp.auth.tool_scopes import install_descriptions
 from chalice_mcp.bridge import StatelessMCPBridge
 from chalice_mcp.bridge.content_negotiation import prefers_html
 from chalice_mcp.bridge.edge import EdgeRules, OriginPolicy
@@ -157,8 +157,7 @@ def build_endpoint(
     # First: on Lambda, a server that could ask without MCP_REQUEST_STATE_KEYS must not start at all.
     configure_request_state(server, settings)
     install_answer_rules(server, cache_ttl_seconds=settings.cache_ttl_seconds)
-    if settings.oauth_tool_scopes:
-        server.middleware.append(ToolScopes(settings.oauth_tool_scopes).describe_access)
+    install_descriptions(server.middleware, settings.oauth_tool_scopes)
     event_loop = ContainerEventLoop()
     catalogue = LazyCatalogue(server, register_catalogue) if register_catalogue is not None else None
     registered_names = RegisteredNames(server, event_loop, catalogue, gated=settings.oauth_tool_scopes)

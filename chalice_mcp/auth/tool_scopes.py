@@ -57,6 +57,14 @@ def access_sentence(scope: str) -> str:
     return f'Needs the OAuth scope "{scope}".'
 
 
+def install_descriptions(middleware: list[Any], tool_scopes: Mapping[str, str]) -> None:
+    """Make a server's `middleware` describe the access `tool_scopes` gates (none if empty), in place of what an
+    earlier endpoint on the same server put there: its sentences would otherwise come twice, or stay when stale."""
+    middleware[:] = [each for each in middleware if not isinstance(getattr(each, "__self__", None), ToolScopes)]
+    if tool_scopes:
+        middleware.append(ToolScopes(tool_scopes).describe_access)
+
+
 class ToolScopes:
     """Which scope each gated tool needs beyond the `required` ones every request needs."""
 

@@ -15,7 +15,9 @@ from mcp_types import INVALID_REQUEST
 
 from chalice_mcp.auth.tool_scopes import ToolScopes, called_tools
 from chalice_mcp.bridge import HttpRequest
-from chalice_mcp.endpoint import MCPEndpoint
+from chalice_mcp.endpoint import MCPEndpoint, build_endpoint
+from chalicelib.mcp_server import build_fitness_server
+from chalicelib.mcp_server.catalogue import register_catalogue
 from chalicelib.service import build_service
 from tests.support.jsonrpc import encode, modern_headers, modern_request, request_body
 from tests.support.oauth_service import AUDIENCE, ISSUER, ISSUER_KEY, REQUIRED_SCOPE, oauth_authorizer, oauth_settings
@@ -154,3 +156,16 @@ def test_a_gated_tool_the_server_lacks_is_a_warning_once_the_tools_are_known(cap
         assert GATED_TOOL in service.registered_names.tool_names()
     warnings = [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
     assert warnings == ["MCP_OAUTH_TOOL_SCOPES names tools this server lacks: calculate-vdott"]
+
+
+def test_one_server_behind_two_endpoints_says_which_access_a_gated_tool_needs_once():
+    # Before: each endpoint built on the server added its own description middleware, and the sentence came twice.
+    server = build_fitness_server()
+    register_catalogue(server)
+    settings = oauth_settings(MCP_OAUTH_TOOL_SCOPES=json.dumps({GATED_TOOL: PREMIUM_SCOPE}))
+    first = build_endpoint(server, settings, authorizer=oauth_authorizer(settings))
+    second = build_endpoint(server, settings, authorizer=oauth_authorizer(settings))
+    for endpoint in (first, second):
+        _, _, answer = post(endpoint, request_body("tools/list"), HANDSHAKE, BASIC)
+        gated = next(tool for tool in answer["result"]["tools"] if tool["name"] == GATED_TOOL)
+        assert gated["description"].count("Needs the OAuth scope") == 1, gated["description"]
