@@ -12,6 +12,7 @@ names: its `resource`, the `resource_metadata` of a 401, the card's endpoint, an
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from chalice_mcp.bridge.chalice_adapter import chalice_response, http_request_fr
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import Authorizer
 from chalice_mcp.endpoint import DEFAULT_METRICS_NAMESPACE, INITS_AHEAD_OF_REQUESTS, MCPEndpoint, Page, build_endpoint
+from chalice_mcp.observability.request_observer import RequestObserver
 from chalice_mcp.request_state import refuse_lambda_without_keys
 from chalice_mcp.settings import ENDPOINT_PATH, Settings
 from chalice_mcp.snapstart import prime_endpoint
@@ -95,7 +97,12 @@ class MCPBlueprint(Blueprint):
     def answer_authorization(self, path: str) -> Response:
         """The current request to the authorization server's `path`."""
         request = http_request_from_chalice(self.current_app, path)
-        return chalice_response(self.authorization_server.handle(path, request))
+        started = time.perf_counter()
+        reply = self.authorization_server.handle(path, request)
+        observer = self.endpoint.bridge.observer
+        if isinstance(observer, RequestObserver):
+            observer.observe_sign_in(path, request, reply, (time.perf_counter() - started) * 1000)
+        return chalice_response(reply)
 
     def answer(self, path: str, respond: Callable[[MCPEndpoint, HttpRequest], HttpReply]) -> Response:
         """The current request, as seen at `path` under the prefix, answered by `respond`."""

@@ -16,6 +16,7 @@ from typing import IO, get_args
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 
+from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
 from chalice_mcp.bridge.hooks import AuthOutcome, HandledRequest
 from chalice_mcp.observability.request_facts import (
     NOT_FAILED,
@@ -26,6 +27,7 @@ from chalice_mcp.observability.request_facts import (
     identifier,
     tenant_of,
 )
+from chalice_mcp.observability.sign_in_facts import oauth_error_of
 
 # The reasons `AuthRefusals` is counted by: the authorizer's fixed words, and this one for any other authorizer's.
 AUTH_OUTCOMES = frozenset(get_args(AuthOutcome))
@@ -117,6 +119,30 @@ class RequestObserver:
             self.logger.info("mcp request", extra=extra)
         self._emit_metrics(facts.method, facts.target, facts.outcome, handled.duration_ms, tenant)
         self._emit_auth_metrics(facts.outcome, auth_outcome)
+
+    def observe_sign_in(self, route: str, request: HttpRequest, reply: HttpReply, duration_ms: float) -> None:
+        """One line and one metric blob for a request to the authorization server's `route` (one of its fixed
+        paths): the status and the OAuth error code, never what the request or the reply carried."""
+        error = oauth_error_of(reply)
+        fields = {
+            "request_id": request.request_id,
+            "lambda_request_id": request.invocation_id,
+            "http_method": request.method,
+            "route": route,
+            "status": reply.status,
+            "oauth_error": error,
+            "duration_ms": round(duration_ms, 3),
+        }
+        self.logger.info("authorization server request", extra={k: v for k, v in fields.items() if v is not None})
+        failed = 1 if error is not None or reply.status >= 400 else 0
+        self._flush(
+            {"route": route},
+            [
+                ("SignInRequests", MetricUnit.Count, 1),
+                ("SignInErrors", MetricUnit.Count, failed),
+                ("SignInLatency", MetricUnit.Milliseconds, round(duration_ms, 3)),
+            ],
+        )
 
     def _emit_metrics(
         self, method: str | None, target: str | None, outcome: str, duration_ms: float, tenant: str | None
