@@ -4,7 +4,8 @@ registration, one confidential client, PKCE, a test user with a password), real 
 SDK's `OAuthClientProvider` (registering itself, or with a client ID metadata document served over https on
 loopback, which the server trusts through `SSL_CERT_FILE`) and `mcp-remote` (registering itself, its browser a
 script). The person's part — this server's consent page, then the upstream's login and consent pages — is done by
-following the pages over HTTP. Two processes share the store and the keys as two Lambda containers do. The official
+following the pages over HTTP, and once in a real browser (Debian's Chromium, driven by Playwright). Two processes
+share the store and the keys as two Lambda containers do. The official
 conformance suite's authorization-server scenarios run against the same server."""
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tests.e2e.conformance.suite import node_environment
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.conformance_authorization import callback_port, run_authorization_scenario
 from tests.support.https_documents import DocumentServer, LoopbackCertificates, start_document_server
+from tests.support.loopback_callback import loopback_callback
 from tests.support.oauth_clients import (
     CLIENT_TIMEOUT_SECONDS,
     COOPER,
@@ -40,9 +42,11 @@ from tests.support.oauth_clients import (
 from tests.support.openid_provider import OpenIdProvider, start_upstream_provider
 from tests.support.processes import free_port
 from tests.support.routing_transport import RoutingTransport
+from tests.support.sign_in import pkce
 from tests.support.sign_in_pages import SignInBrowser
 from tests.support.stage_project import project_with_dev_environment
 from tests.support.token_issuer import tools_dir
+from tests.support.view_host import CHROMIUM_FLAGS, HOW_TO_GET_CHROMIUM, chromium_path
 
 pytestmark = pytest.mark.e2e
 
@@ -338,3 +342,104 @@ def test_the_logs_hold_no_error_no_traceback_and_no_token(server):
         assert "Traceback" not in log and '"level":"ERROR"' not in log
         assert tokens.access_token.split(".")[2] not in log
         assert tokens.refresh_token is not None and tokens.refresh_token not in log
+
+
+def registered_public_client(server: AuthorizationServer, redirect: str, name: str) -> str:
+    """A client registered by DCR (RFC 7591) over HTTP, public (PKCE, no secret); its id."""
+    metadata = {**client_metadata_document("", redirect, name), "scope": SCOPE}
+    del metadata["client_id"]
+    request = urllib.request.Request(
+        server.public_url + "/register",
+        data=json.dumps(metadata).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return str(json.load(response)["client_id"])
+
+
+def authorization_request(server: AuthorizationServer, client_id: str, redirect: str, challenge: str) -> str:
+    query = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "scope": SCOPE,
+        "state": "state-of-the-browser-test",
+        "resource": server.resource,
+    }
+    return f"{server.public_url}/authorize?{urllib.parse.urlencode(query)}"
+
+
+@pytest.mark.parametrize("decision", ["Approve", "Deny"])
+def test_a_person_in_a_real_browser_decides_on_the_consent_page(server, decision, tmp_path):
+    # Chromium runs what following the pages over HTTP does not: the page's CSP, its form, the redirects after it.
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail(HOW_TO_GET_CHROMIUM.format(path="/usr/bin/chromium"))
+    from playwright.sync_api import sync_playwright
+
+    verifier, challenge = pkce()
+    with loopback_callback() as callback:
+        client_id = registered_public_client(server, callback.redirect_uri, "Browser test client")
+        requested: list[str] = []
+        console_errors: list[str] = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_FLAGS)
+            try:
+                page = browser.new_page()
+                page.on("request", lambda request: requested.append(request.url))
+                page.on(
+                    "console",
+                    # A browser asks each origin for /favicon.ico; the 404 there is no fault of a page.
+                    lambda message: (
+                        message.type == "error"
+                        and not str(message.location.get("url")).endswith("/favicon.ico")
+                        and console_errors.append(f"{message.location.get('url')}: {message.text}")
+                    ),
+                )
+                page.goto(authorization_request(server, client_id, callback.redirect_uri, challenge))
+                assert page.title() == "Allow access to Fitness calculators?"
+                asked = page.locator("main").inner_text()
+                assert "Browser test client" in asked and "127.0.0.1" in asked
+                assert "Use the tools of Fitness calculators" in asked
+                page.screenshot(path=str(tmp_path / "consent-page.png"))
+                assert (tmp_path / "consent-page.png").stat().st_size > 5_000
+                on_the_page = list(requested)
+                page.get_by_role("button", name=decision).click()
+                if decision == "Approve":
+                    upstream = urllib.parse.urlsplit(server.upstream.issuer)
+                    page.wait_for_url(f"{upstream.scheme}://{upstream.netloc}/**")
+                    page.fill("input[name=username]", server.upstream.user.username)
+                    page.fill("input[name=password]", server.upstream.user.password)
+                    page.get_by_role("button", name="Sign in").click()
+                    page.get_by_role("button", name="Allow").click()
+                page.wait_for_url(callback.redirect_uri + "?**")
+                assert page.title() == "Signed in"
+            finally:
+                browser.close()
+        # Chromium asks the callback server for a favicon too.
+        (returned,) = [url for url in callback.received if "/callback?" in url]
+    # The consent page is self-contained and nothing on it broke the page's rules.
+    assert on_the_page and all(url.startswith(server.public_url + "/") for url in on_the_page), on_the_page
+    assert console_errors == []
+    answer = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(returned).query))
+    assert (answer["state"], answer["iss"]) == ("state-of-the-browser-test", server.public_url)
+    if decision == "Deny":
+        assert answer["error"] == "access_denied" and "code" not in answer
+        return
+    form = {
+        "grant_type": "authorization_code",
+        "code": answer["code"],
+        "redirect_uri": callback.redirect_uri,
+        "client_id": client_id,
+        "code_verifier": verifier,
+        "resource": server.resource,
+    }
+    token_request = urllib.request.Request(server.public_url + "/token", data=urllib.parse.urlencode(form).encode())
+    with urllib.request.urlopen(token_request, timeout=30) as response:
+        tokens = json.load(response)
+    claims = jwt.decode(tokens["access_token"], options={"verify_signature": False})
+    assert (claims["sub"], claims["aud"]) == (server.upstream.user.subject, server.resource)
+    assert claims["client_id"] == client_id

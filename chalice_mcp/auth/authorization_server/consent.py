@@ -40,7 +40,9 @@ PAGE_HEADERS = {
     # Self-contained: nothing loads from anywhere; no page may frame it (clickjacking the approve button).
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # Not `no-referrer`: under it browsers send `Origin: null` with the page's own form, which the consent check then
+    # refuses. `same-origin` keeps the URL (and its sealed request) from every other site, the upstream included.
+    "Referrer-Policy": "same-origin",
 }
 
 
