@@ -90,6 +90,10 @@ class Browser:
         return self.keep(self.client.http.get(path_of(url), headers=self.headers()))
 
     def post_form(self, url: str, form: dict[str, str], **headers: str) -> Any:
+        """POST `form` to `url` as a browser posts a form of a page of the same origin (its `Origin` with it,
+        unless `headers` say otherwise)."""
+        parts = urllib.parse.urlsplit(url)
+        headers = {"origin": f"{parts.scheme}://{parts.netloc}", **headers}
         body = urllib.parse.urlencode(form)
         return self.keep(
             self.client.http.post(

@@ -1,7 +1,8 @@
 """The person's part of an OAuth sign-in, done by following the pages over HTTP as a browser would: GET the
 authorization URL, follow redirects, fill and post each page's form (a login form gets the user's name and
 password; a consent form is approved), until a redirect reaches the client's `redirect_uri`. No JavaScript runs: every
-page must work as plain HTML forms.
+page must work as plain HTML forms. A form is posted with the `Origin` a browser sends, `null` where the page's
+`Referrer-Policy` makes a browser send that (a check of the origin must then pass as it would in a browser).
 
 Cookies persist in one `SignInBrowser`, so a second sign-in with it is a returning person (a provider session, a
 remembered consent)."""
@@ -117,6 +118,22 @@ def _submission(form: Form, username: str, password: str) -> dict[str, str]:
     return data
 
 
+def form_origin(page_url: str, action_url: str, referrer_policy: str) -> str:
+    """The `Origin` a browser sends with a form that `page_url` posts to `action_url` (Fetch, "serializing a request
+    origin"): the page's origin, or `null` where the page's referrer policy withholds it."""
+    page, action = urlsplit(page_url), urlsplit(action_url)
+    page_origin = f"{page.scheme}://{page.netloc}"
+    # The last policy a browser understands wins; an empty header is the default.
+    policy = next((each.strip().lower() for each in reversed(referrer_policy.split(",")) if each.strip()), "")
+    same_origin = (action.scheme, action.netloc) == (page.scheme, page.netloc)
+    downgrade = page.scheme == "https" and action.scheme != "https"
+    if policy == "no-referrer" or (policy == "same-origin" and not same_origin):
+        return "null"
+    if downgrade and policy in ("", "strict-origin", "strict-origin-when-cross-origin", "no-referrer-when-downgrade"):
+        return "null"
+    return page_origin
+
+
 @dataclass
 class PageSeen:
     url: str
@@ -149,11 +166,12 @@ class SignInBrowser:
     async def _follow(self, client: httpx2.AsyncClient, authorization_url: str, redirect_uri: str | None) -> str:
         target = redirect_uri or parse_qs(urlsplit(authorization_url).query)["redirect_uri"][0]
         method, url, data = "GET", authorization_url, None
+        origin = "null"
         for _ in range(MAX_STEPS):
             if method == "GET":
                 response = await client.get(url, params=data)
             else:
-                response = await client.post(url, data=data)
+                response = await client.post(url, data=data, headers={"Origin": origin})
             if response.is_redirect:
                 location = urljoin(str(response.url), response.headers["location"])
                 if location.startswith(target):
@@ -171,4 +189,5 @@ class SignInBrowser:
             method = form.method.upper()
             url = urljoin(str(response.url), form.action) if form.action else str(response.url)
             data = _submission(form, self.username, self.password)
+            origin = form_origin(str(response.url), url, response.headers.get("referrer-policy", ""))
         raise SignInFailed(f"no redirect to {target} within {MAX_STEPS} steps: {self.pages}")

@@ -37,7 +37,8 @@ MAX_REMEMBERED_CLIENTS = 16
 PAGE_HEADERS = {
     "Content-Type": "text/html; charset=utf-8",
     "Cache-Control": "no-store",
-    # Self-contained: nothing loads from anywhere; no page may frame it (clickjacking the approve button).
+    # Self-contained: nothing loads from anywhere; no page may frame it (clickjacking the approve button). No
+    # `form-action`: browsers apply it to the redirects after the form too, to the upstream and back to the client.
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
     "X-Frame-Options": "DENY",
     # Not `no-referrer`: under it browsers send `Origin: null` with the page's own form, which the consent check then
