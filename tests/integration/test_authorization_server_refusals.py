@@ -162,6 +162,14 @@ def test_a_consent_form_posted_from_another_origin_is_refused(client):
     assert response.status_code == 403
 
 
+def test_a_consent_form_from_an_opaque_origin_is_refused(client):
+    # `Origin: null`: a sandboxed frame or a data: URL posting the form, never this server's own page.
+    browser, authorized = to_consent_page(client)
+    form = consent_form(browser.get(authorized.headers["Location"]).body)
+    response = browser.post_form(PUBLIC_URL + "/consent", {**form, "decision": "approve"}, origin="null")
+    assert response.status_code == 403
+
+
 def test_denying_sends_access_denied_back_to_the_client(client):
     browser, authorized = to_consent_page(client)
     form = consent_form(browser.get(authorized.headers["Location"]).body)
