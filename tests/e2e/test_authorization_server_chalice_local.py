@@ -16,23 +16,19 @@ from collections.abc import Iterator
 import httpx2
 import pytest
 from mcp import Client
-from mcp.client.auth import OAuthClientProvider
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.auth import AuthorizationCodeResult, OAuthClientMetadata
 
-from chalice_mcp.auth.key_material import new_sealing_key, new_signing_key_pem
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.jsonrpc import encode, handshake_headers
-from tests.support.oauth_clients import MemoryTokenStorage
-from tests.support.openid_upstream import CLIENT_ID, CLIENT_SECRET, OpenIDUpstream
+from tests.support.oauth_clients import sdk_sign_in
+from tests.support.openid_upstream import OpenIDUpstream, person_at_the_upstream
 from tests.support.processes import free_port
-from tests.support.sign_in import consent_form, pkce
+from tests.support.sign_in import CLIENT_REDIRECT_URI, authorization_server_environment, consent_form, pkce
 from tests.support.stage_project import project_with_dev_environment
 
 pytestmark = pytest.mark.e2e
 
 SCOPE = "fitness:calculate"
-CLIENT_REDIRECT_URI = "http://127.0.0.1:33419/oauth/callback"
 COOPER = "estimate-vo2-max-cooper"
 
 
@@ -50,19 +46,11 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwoServers]:
     work_dir = tmp_path_factory.mktemp("authorization-server")
     first_port, second_port = free_port(), free_port()
     public_url = f"http://127.0.0.1:{first_port}"
-    environment = {
-        "MCP_AUTH": "oauth",
-        # Both processes are one server behind one URL, as two Lambda containers behind API Gateway.
-        "MCP_PUBLIC_URL": public_url,
-        "MCP_OAUTH_SCOPES": SCOPE,
-        "MCP_OAUTH_SIGNING_KEY": new_signing_key_pem(),
-        "MCP_OAUTH_SEALING_KEY": new_sealing_key(),
-        "MCP_OAUTH_STORE_PATH": str(work_dir / "grants.sqlite3"),
-        "MCP_OAUTH_UPSTREAM_CLIENT_ID": CLIENT_ID,
-        "MCP_OAUTH_UPSTREAM_CLIENT_SECRET": CLIENT_SECRET,
-    }
     with OpenIDUpstream(public_url + "/callback") as upstream:
-        environment["MCP_OAUTH_UPSTREAM_ISSUER"] = upstream.issuer
+        # Both processes are one server behind one URL, as two Lambda containers behind API Gateway.
+        environment = authorization_server_environment(
+            upstream, str(work_dir / "grants.sqlite3"), MCP_PUBLIC_URL=public_url
+        )
         directory = project_with_dev_environment(work_dir / "project", environment)
         first = start_chalice_local(directory, work_dir / "first.log", port=first_port)
         try:
@@ -143,48 +131,14 @@ def test_two_processes_share_the_store_and_keys_from_authorize_to_tools(servers:
         assert (replayed.status_code, replayed.json()["error"]) == (400, "invalid_grant")
 
 
-class PersonFollowingPages:
-    """The person's part: open the authorization URL, approve on the consent page, let the upstream sign in, and hand
-    the client the code its redirect URI received."""
-
-    def __init__(self) -> None:
-        self.returned: str | None = None
-
-    async def redirect(self, authorization_url: str) -> None:
-        async with httpx2.AsyncClient(follow_redirects=False, timeout=10) as browser:
-            location = authorization_url
-            for _ in range(10):
-                if location.startswith(CLIENT_REDIRECT_URI):
-                    self.returned = location
-                    return
-                answer = await browser.get(location)
-                if answer.status_code == 200 and b'name="csrf_token"' in answer.content:
-                    parts = urllib.parse.urlsplit(location)
-                    action = f"{parts.scheme}://{parts.netloc}{parts.path}"
-                    answer = await browser.post(action, data={**consent_form(answer.content), "decision": "approve"})
-                assert answer.status_code == 302, answer.text
-                location = answer.headers["location"]
-        raise AssertionError("the sign-in never came back to the client")
-
-    async def callback(self) -> AuthorizationCodeResult:
-        assert self.returned is not None
-        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.returned).query))
-        return AuthorizationCodeResult(code=query["code"], state=query.get("state"), iss=query.get("iss"))
-
-
 def test_the_sdk_client_registers_signs_in_and_calls_a_tool(servers: TwoServers):
-    person = PersonFollowingPages()
-    storage = MemoryTokenStorage()
+    sign_in = sdk_sign_in(
+        servers.first.mcp_url, person_at_the_upstream(), redirect_uri=CLIENT_REDIRECT_URI, scope=SCOPE
+    )
+    storage = sign_in.storage
 
     async def session() -> tuple[list[str], str]:
-        auth = OAuthClientProvider(
-            servers.first.mcp_url,
-            OAuthClientMetadata(redirect_uris=[CLIENT_REDIRECT_URI], client_name="SDK e2e", scope=SCOPE),
-            storage,
-            redirect_handler=person.redirect,
-            callback_handler=person.callback,
-        )
-        async with httpx2.AsyncClient(auth=auth, timeout=30) as http_client:
+        async with httpx2.AsyncClient(auth=sign_in.provider, timeout=30) as http_client:
             async with Client(streamable_http_client(servers.first.mcp_url, http_client=http_client)) as client:
                 tools = await client.list_tools()
                 result = await client.call_tool(COOPER, {"distance_m": 2800, "age": 25, "sex": "male"})

@@ -53,6 +53,10 @@ class ProtectedPair:
     def resource(self) -> str:
         return self.proxy.url + "/mcp"
 
+    def issued(self, scope: str) -> str:
+        """A token from the real issuer's token endpoint, for this server with `scope`."""
+        return self.issuer.token(audience=self.resource, scope=scope)
+
     def token(self, scope: str, subject: str = "athlete-1") -> str:
         """A token of the real issuer's key for `subject` (its token endpoint names no subject of our choosing)."""
         return self.issuer.key.sign(claims_for(self.issuer.issuer, self.resource, scope=scope, sub=subject))
@@ -125,7 +129,7 @@ def test_a_token_without_the_tool_s_scope_gets_403_and_the_step_up_challenge(pro
         )
     else:
         body, headers = modern_call(GATED_TOOL, GATED_ARGUMENTS), modern_headers("tools/call", GATED_TOOL)
-    status, reply_headers, answer = post(protected, body, headers, protected.token(BASIC_SCOPE))
+    status, reply_headers, answer = post(protected, body, headers, protected.issued(BASIC_SCOPE))
     assert status == 403, answer
     assert reply_headers["WWW-Authenticate"] == challenge(protected)
     assert answer["error"]["message"] == f"Forbidden: the tool {GATED_TOOL} needs the scope {PREMIUM_SCOPE}"
@@ -141,14 +145,14 @@ async def call_with(url: str, token: str, mode: str, tool: str, arguments: dict[
 
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
 def test_a_token_with_the_tool_s_scope_gets_the_answer(protected, mode):
-    token = protected.token(f"{BASIC_SCOPE} {PREMIUM_SCOPE}")
+    token = protected.issued(f"{BASIC_SCOPE} {PREMIUM_SCOPE}")
     structured = asyncio.run(call_with(protected.resource, token, mode, GATED_TOOL, GATED_ARGUMENTS))
     assert structured == fitness.calculate_vdot(5000, "20:00").model_dump(mode="json")
 
 
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
 def test_other_tools_answer_a_token_with_the_basic_scope(protected, mode):
-    token = protected.token(BASIC_SCOPE)
+    token = protected.issued(BASIC_SCOPE)
     structured = asyncio.run(call_with(protected.resource, token, mode, OPEN_TOOL, OPEN_ARGUMENTS))
     assert structured["vo2_max"] == pytest.approx(49.1, abs=0.05)
 

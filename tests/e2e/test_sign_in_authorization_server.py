@@ -30,14 +30,12 @@ from tests.support.conformance_authorization import callback_port, run_authoriza
 from tests.support.https_documents import DocumentServer, LoopbackCertificates, start_document_server
 from tests.support.loopback_callback import loopback_callback
 from tests.support.oauth_clients import (
-    CLIENT_TIMEOUT_SECONDS,
-    COOPER,
-    EXPIRY_MARGIN_SECONDS,
     client_metadata_document,
     list_and_call,
-    mcp_remote_session,
+    mcp_remote_signs_in_once_and_refreshes,
     sdk_sign_in,
     sign_in_use_and_refresh,
+    unheard_redirect_uri,
 )
 from tests.support.openid_provider import OpenIdProvider, start_upstream_provider
 from tests.support.processes import free_port
@@ -124,18 +122,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthorizationSe
         documents.stop()
 
 
-def redirect_uri() -> str:
-    """Where the client says it listens; the page-following browser stops at it, so nothing needs to listen."""
-    return f"http://127.0.0.1:{free_port()}/callback"
-
-
 def page_titles(browser: SignInBrowser) -> list[str]:
     return [page.title for page in browser.pages]
 
 
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
 def test_the_sdk_client_registers_consents_signs_in_upstream_calls_tools_and_refreshes(server, mode):
-    sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=unheard_redirect_uri())
     upstream_refreshes = server.upstream.grants("refresh_token")
     asyncio.run(sign_in_use_and_refresh(server.resource, sign_in, mode, ACCESS_TOKEN_SECONDS))
     assert server.upstream.grants("refresh_token") > upstream_refreshes, "the refresh did not refresh upstream"
@@ -149,7 +142,7 @@ def test_the_sdk_client_registers_consents_signs_in_upstream_calls_tools_and_ref
 
 def test_the_sdk_client_with_a_metadata_document_signs_in_calls_tools_and_refreshes(server):
     document_url = server.documents.url(METADATA_DOCUMENT_PATH)
-    callback = redirect_uri()
+    callback = unheard_redirect_uri()
     server.documents.documents[METADATA_DOCUMENT_PATH] = client_metadata_document(
         document_url, callback, "chalice-mcp e2e client (CIMD)"
     )
@@ -165,7 +158,7 @@ def test_a_returning_client_is_not_asked_again_but_another_client_is_despite_the
     # The confused-deputy defence: the browser's session at the upstream would let any client get a code silently,
     # so a client this browser has not approved meets the consent page however signed in the person already is.
     document_url = server.documents.url("/clients/returning.json")
-    callback = redirect_uri()
+    callback = unheard_redirect_uri()
     server.documents.documents["/clients/returning.json"] = client_metadata_document(
         document_url, callback, "Returning client"
     )
@@ -182,14 +175,14 @@ def test_a_returning_client_is_not_asked_again_but_another_client_is_despite_the
     assert first[0].startswith("Allow access to") and "Sign in" in first, first
     returning = pages_of_one_sign_in(redirect_uri=callback, client_metadata_url=document_url)
     assert not any(title.startswith("Allow access to") for title in returning), returning
-    another = pages_of_one_sign_in(redirect_uri=redirect_uri(), client_name="Another client")
+    another = pages_of_one_sign_in(redirect_uri=unheard_redirect_uri(), client_name="Another client")
     assert another and another[0].startswith("Allow access to"), another
     assert "Another client" in browser.pages[-len(another)].text
     assert "Sign in" not in another, "the upstream session should have spared the password"
 
 
 def test_the_access_token_is_the_servers_own_for_its_mcp_and_the_upstream_subject(server):
-    sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=unheard_redirect_uri())
     asyncio.run(list_and_call(server.resource, sign_in, "legacy"))
     token = sign_in.storage.saved_tokens[-1].access_token
     assert jwt.get_unverified_header(token)["typ"] == "at+jwt"
@@ -203,19 +196,9 @@ def test_the_access_token_is_the_servers_own_for_its_mcp_and_the_upstream_subjec
 
 
 def test_mcp_remote_registers_itself_signs_in_with_a_scripted_browser_calls_tools_and_refreshes(server, tmp_path):
-    wait = ACCESS_TOKEN_SECONDS + EXPIRY_MARGIN_SECONDS
-    session = asyncio.run(
-        asyncio.wait_for(
-            mcp_remote_session(server.resource, server.upstream.user, tmp_path, wait), CLIENT_TIMEOUT_SECONDS + wait
-        )
+    browser_log = mcp_remote_signs_in_once_and_refreshes(
+        server.resource, server.upstream.user, tmp_path, ACCESS_TOKEN_SECONDS
     )
-    assert COOPER in session.tools
-    assert session.first_result["vo2_max"] == pytest.approx(49.1, abs=0.05)
-    assert session.second_result == session.first_result
-    assert session.access_token_after != session.access_token_before, "mcp-remote kept the expired token"
-    browser_log = (tmp_path / "scripted-browser.log").read_text()
-    assert browser_log.count("callback answered 200") == 1, browser_log
-    assert browser_log.count("pages:") == 1 and "failed" not in browser_log, browser_log
     assert "Allow access to" in browser_log, browser_log
 
 
@@ -223,7 +206,7 @@ def test_two_processes_share_the_store_and_keys_authorize_on_one_callback_and_to
     second = server.second.base_url
     callback_on_second = RoutingTransport({"/callback": second})
     browser = server.browser(callback_on_second)
-    sign_in = sdk_sign_in(server.resource, browser, redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(server.resource, browser, redirect_uri=unheard_redirect_uri())
     token_on_second = RoutingTransport({"/token": second})
     tools_on_second = RoutingTransport({"/mcp": second})
 
@@ -253,7 +236,7 @@ def post_form(url: str, form: dict[str, str]) -> tuple[int, dict]:
 
 
 def test_a_person_disabled_at_the_upstream_cannot_refresh(server):
-    sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=unheard_redirect_uri())
     asyncio.run(list_and_call(server.resource, sign_in, "legacy"))
     tokens, client = sign_in.storage.saved_tokens[-1], sign_in.storage.client_info
     assert tokens.refresh_token and client is not None and client.client_secret
@@ -333,7 +316,7 @@ def test_the_conformance_authorization_code_grant_passes_after_the_metadata(serv
 
 
 def test_the_logs_hold_no_error_no_traceback_and_no_token(server):
-    sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(server.resource, server.browser(), redirect_uri=unheard_redirect_uri())
     asyncio.run(list_and_call(server.resource, sign_in, "legacy"))
     tokens = sign_in.storage.saved_tokens[-1]
     for process in (server.first, server.second):

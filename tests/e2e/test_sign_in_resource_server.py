@@ -19,14 +19,13 @@ import pytest
 from tests.support.chalice_local import RunningServer, start_chalice_local, stop
 from tests.support.https_documents import DocumentServer, LoopbackCertificates, start_document_server
 from tests.support.oauth_clients import (
-    CLIENT_TIMEOUT_SECONDS,
     COOPER,
-    EXPIRY_MARGIN_SECONDS,
     client_metadata_document,
     list_and_call,
-    mcp_remote_session,
+    mcp_remote_signs_in_once_and_refreshes,
     sdk_sign_in,
     sign_in_use_and_refresh,
+    unheard_redirect_uri,
 )
 from tests.support.openid_provider import OpenIdProvider, start_authorization_server
 from tests.support.processes import free_port
@@ -86,14 +85,9 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInSetup]:
         documents.stop()
 
 
-def redirect_uri() -> str:
-    """Where the client says it listens; the page-following browser stops at it, so nothing needs to listen."""
-    return f"http://127.0.0.1:{free_port()}/callback"
-
-
 @pytest.mark.parametrize("mode", ["legacy", "2026-07-28"])
 def test_the_sdk_client_registers_itself_signs_in_calls_tools_and_refreshes(setup, mode):
-    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=unheard_redirect_uri())
     asyncio.run(sign_in_use_and_refresh(setup.server.mcp_url, sign_in, mode, ACCESS_TOKEN_TTL_SECONDS))
     registered = sign_in.storage.client_info
     assert registered is not None and registered.client_secret, "the client was not registered by DCR"
@@ -103,7 +97,7 @@ def test_the_sdk_client_registers_itself_signs_in_calls_tools_and_refreshes(setu
 
 def test_the_sdk_client_with_a_metadata_document_signs_in_calls_tools_and_refreshes(setup):
     document_url = setup.documents.url(METADATA_DOCUMENT_PATH)
-    callback = redirect_uri()
+    callback = unheard_redirect_uri()
     setup.documents.documents[METADATA_DOCUMENT_PATH] = client_metadata_document(
         document_url, callback, "chalice-mcp e2e client (CIMD)"
     )
@@ -117,7 +111,7 @@ def test_the_sdk_client_with_a_metadata_document_signs_in_calls_tools_and_refres
 
 
 def test_the_access_token_names_this_server_as_its_audience(setup):
-    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=unheard_redirect_uri())
 
     async def signed_in_token() -> str:
         await list_and_call(setup.server.mcp_url, sign_in, "legacy")
@@ -131,23 +125,13 @@ def test_the_access_token_names_this_server_as_its_audience(setup):
 
 
 def test_mcp_remote_registers_itself_signs_in_with_a_scripted_browser_calls_tools_and_refreshes(setup, tmp_path):
-    wait = ACCESS_TOKEN_TTL_SECONDS + EXPIRY_MARGIN_SECONDS
-    session = asyncio.run(
-        asyncio.wait_for(
-            mcp_remote_session(setup.server.mcp_url, setup.provider.user, tmp_path, wait), CLIENT_TIMEOUT_SECONDS + wait
-        )
+    mcp_remote_signs_in_once_and_refreshes(
+        setup.server.mcp_url, setup.provider.user, tmp_path, ACCESS_TOKEN_TTL_SECONDS
     )
-    assert COOPER in session.tools
-    assert session.first_result["vo2_max"] == pytest.approx(49.1, abs=0.05)
-    assert session.second_result == session.first_result
-    assert session.access_token_after != session.access_token_before, "mcp-remote kept the expired token"
-    browser_log = (tmp_path / "scripted-browser.log").read_text()
-    assert browser_log.count("callback answered 200") == 1, browser_log
-    assert browser_log.count("pages:") == 1 and "failed" not in browser_log, browser_log
 
 
 def test_the_server_log_holds_no_token_and_no_error_after_the_sign_ins(setup):
-    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(setup.server.mcp_url, setup.browser(), redirect_uri=unheard_redirect_uri())
 
     asyncio.run(list_and_call(setup.server.mcp_url, sign_in, "legacy"))
     token = sign_in.storage.saved_tokens[-1]
@@ -167,7 +151,7 @@ def inside(error: BaseException) -> Iterator[BaseException]:
 
 def test_a_wrong_password_gets_the_client_no_token(setup):
     browser = SignInBrowser(setup.provider.user.username, "not-the-password")
-    sign_in = sdk_sign_in(setup.server.mcp_url, browser, redirect_uri=redirect_uri())
+    sign_in = sdk_sign_in(setup.server.mcp_url, browser, redirect_uri=unheard_redirect_uri())
     with pytest.raises(BaseException) as raised:
         asyncio.run(list_and_call(setup.server.mcp_url, sign_in, "legacy"))
     failures = [raised.value, *getattr(raised.value, "exceptions", ())]

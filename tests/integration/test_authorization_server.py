@@ -11,7 +11,7 @@ import pytest
 from chalice.test import Client
 
 from tests.support.jsonrpc import encode, initialize_body
-from tests.support.openid_upstream import SUBJECT, OpenIDUpstream
+from tests.support.openid_upstream import SUBJECT
 from tests.support.sign_in import (
     CLIENT_REDIRECT_URI,
     PUBLIC_URL,
@@ -32,22 +32,9 @@ MCP_HEADERS = {"content-type": "application/json", "accept": "application/json",
 
 
 @pytest.fixture(scope="module")
-def upstream():
-    with OpenIDUpstream(PUBLIC_URL + "/callback") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def app(upstream, tmp_path_factory):
     store = str(tmp_path_factory.mktemp("store") / "grants.sqlite3")
     return authorization_server_app(authorization_server_environment(upstream, store))
-
-
-@pytest.fixture
-def client(app, upstream):
-    upstream.behaviour.__init__()
-    with Client(app) as test_client:
-        yield test_client
 
 
 def signed_in(client: Client) -> tuple[dict, str, str]:

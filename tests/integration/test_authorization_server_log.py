@@ -9,16 +9,11 @@ import json
 from typing import Any
 
 import pytest
-from chalice import Chalice
-from chalice.test import Client
 
-from chalice_mcp.blueprint import endpoint_blueprint
-from chalice_mcp.settings import Settings
-from chalicelib.service import build_service
-from tests.support.openid_upstream import OpenIDUpstream
 from tests.support.sign_in import (
     PUBLIC_URL,
     Browser,
+    authorization_server_app,
     authorization_server_environment,
     exchange,
     pkce,
@@ -29,12 +24,6 @@ from tests.support.sign_in import (
 )
 
 SERVICE_NAME = "fitness-authorization-server-log-test"
-
-
-@pytest.fixture(scope="module")
-def upstream():
-    with OpenIDUpstream(PUBLIC_URL + "/callback") as running:
-        yield running
 
 
 class Streams:
@@ -62,25 +51,12 @@ def streams() -> Streams:
 
 
 @pytest.fixture(scope="module")
-def client(upstream, streams, tmp_path_factory):
-    environment = authorization_server_environment(
-        upstream, str(tmp_path_factory.mktemp("store") / "grants.sqlite3"), MCP_LOG_LEVEL="INFO"
+def app(streams, upstream, tmp_path_factory):
+    store = str(tmp_path_factory.mktemp("store") / "grants.sqlite3")
+    environment = authorization_server_environment(upstream, store, MCP_LOG_LEVEL="INFO")
+    return authorization_server_app(
+        environment, log_stream=streams.log, metrics_stream=streams.metrics, service_name=SERVICE_NAME
     )
-    app = Chalice(app_name="fitness-authorization-server-log-test", configure_logs=False)
-    app.register_blueprint(
-        endpoint_blueprint(
-            Settings.from_environment(environment),
-            lambda settings, path: build_service(
-                settings,
-                endpoint_path=path,
-                log_stream=streams.log,
-                metrics_stream=streams.metrics,
-                service_name=SERVICE_NAME,
-            ),
-        )
-    )
-    with Client(app) as test_client:
-        yield test_client
 
 
 def test_a_sign_in_writes_one_line_per_request_and_none_holds_what_it_carried(client, streams):

@@ -13,7 +13,6 @@ from chalice_mcp.auth.authorization_server.client_documents import ClientDocumen
 from chalice_mcp.auth.authorization_server.routes import AuthorizationServer
 from chalice_mcp.bridge.exchange import HttpRequest
 from chalice_mcp.settings import Settings
-from tests.support.openid_upstream import OpenIDUpstream
 from tests.support.sign_in import (
     CLIENT_REDIRECT_URI,
     PUBLIC_URL,
@@ -32,12 +31,6 @@ from tests.support.sign_in import (
 
 
 @pytest.fixture(scope="module")
-def upstream():
-    with OpenIDUpstream(PUBLIC_URL + "/callback") as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def environment(upstream, tmp_path_factory):
     return authorization_server_environment(upstream, str(tmp_path_factory.mktemp("store") / "grants.sqlite3"))
 
@@ -45,13 +38,6 @@ def environment(upstream, tmp_path_factory):
 @pytest.fixture(scope="module")
 def app(environment):
     return authorization_server_app(environment)
-
-
-@pytest.fixture
-def client(app, upstream):
-    upstream.behaviour.__init__()
-    with Client(app) as test_client:
-        yield test_client
 
 
 def error_of(response) -> str:
@@ -373,19 +359,7 @@ def test_a_cimd_document_with_a_javascript_redirect_uri_is_refused(environment):
 
 def test_a_token_request_for_another_resource_is_refused(client):
     client_id, code, verifier = code_for(client)
-    from tests.support.sign_in import token_request
-
-    response = token_request(
-        client,
-        {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": CLIENT_REDIRECT_URI,
-            "client_id": client_id,
-            "code_verifier": verifier,
-            "resource": "https://other.example/mcp",
-        },
-    )
+    response = exchange(client, client_id, code, verifier, resource="https://other.example/mcp")
     assert (response.status_code, error_of(response)) == (400, "invalid_target")
 
 

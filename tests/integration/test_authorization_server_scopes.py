@@ -14,7 +14,6 @@ from chalice.test import Client
 from tests.support.jsonrpc import encode, request_body
 from tests.support.openid_upstream import GROUPS_CLAIM, OpenIDUpstream
 from tests.support.sign_in import (
-    PUBLIC_URL,
     REQUIRED_SCOPE,
     Browser,
     authorization_server_app,
@@ -37,12 +36,6 @@ GRANTS = json.dumps({PREMIUM_SCOPE: {"claim": GROUPS_CLAIM, "contains": "premium
 MCP_HEADERS = {"content-type": "application/json", "accept": "application/json", "mcp-protocol-version": "2025-11-25"}
 
 
-@pytest.fixture(scope="module")
-def upstream():
-    with OpenIDUpstream(PUBLIC_URL + "/callback") as running:
-        yield running
-
-
 def app_with(upstream: OpenIDUpstream, store: str, **overrides: str):
     environment = authorization_server_environment(upstream, store, MCP_OAUTH_TOOL_SCOPES=TOOL_SCOPES, **overrides)
     return authorization_server_app(environment)
@@ -52,13 +45,6 @@ def app_with(upstream: OpenIDUpstream, store: str, **overrides: str):
 def app(upstream, tmp_path_factory):
     store = str(tmp_path_factory.mktemp("store") / "grants.sqlite3")
     return app_with(upstream, store, MCP_OAUTH_SCOPE_GRANTS=GRANTS)
-
-
-@pytest.fixture
-def client(app, upstream):
-    upstream.behaviour.__init__()
-    with Client(app) as test_client:
-        yield test_client
 
 
 def tokens_for(client: Client, scope: str) -> dict:

@@ -78,9 +78,11 @@ def sdk_sign_in(
     redirect_uri: str,
     client_metadata_url: str | None = None,
     client_name: str = "chalice-mcp e2e client",
+    scope: str | None = None,
 ) -> SdkSignIn:
     """The SDK's provider for `server_url`, registering itself (DCR) unless `client_metadata_url` is given (CIMD);
-    a public client when it uses CIMD, a confidential one (`client_secret_post`) when it registers."""
+    a public client when it uses CIMD, a confidential one (`client_secret_post`) when it registers. It asks for
+    `scope` if given, else for what the server's metadata and challenges name."""
     storage = MemoryTokenStorage()
     final_redirects: list[str] = []
     authorization_urls: list[str] = []
@@ -103,6 +105,7 @@ def sdk_sign_in(
         grant_types=["authorization_code", "refresh_token"],
         response_types=["code"],
         token_endpoint_auth_method="none" if client_metadata_url else "client_secret_post",
+        scope=scope,
     )
     provider = OAuthClientProvider(
         server_url,
@@ -167,6 +170,11 @@ def client_metadata_document(url: str, redirect_uri: str, client_name: str) -> d
     }
 
 
+def unheard_redirect_uri() -> str:
+    """Where the client says it listens; the page-following browser stops at it, so nothing needs to listen."""
+    return f"http://127.0.0.1:{free_port()}/callback"
+
+
 @dataclass
 class McpRemoteSession:
     """What `mcp-remote` did: the tools it listed, Cooper's result before and after the wait, and the access tokens
@@ -220,6 +228,25 @@ async def mcp_remote_session(mcp_url: str, user: SignInUser, directory: Path, wa
         assert not second.is_error and second.structured_content is not None, second.content
         after = mcp_remote_access_token(config_dir)
     return McpRemoteSession(tools, first.structured_content, second.structured_content, before, after)
+
+
+def mcp_remote_signs_in_once_and_refreshes(
+    mcp_url: str, user: SignInUser, directory: Path, access_token_seconds: float
+) -> str:
+    """`mcp_remote_session` past the first access token's life: Cooper answers the same before and after, the token
+    was refreshed, and the browser ran once and delivered one code. What the browser did (its log) is returned."""
+    wait = access_token_seconds + EXPIRY_MARGIN_SECONDS
+    session = asyncio.run(
+        asyncio.wait_for(mcp_remote_session(mcp_url, user, directory, wait), CLIENT_TIMEOUT_SECONDS + wait)
+    )
+    assert COOPER in session.tools
+    assert session.first_result["vo2_max"] == pytest.approx(49.1, abs=0.05)
+    assert session.second_result == session.first_result
+    assert session.access_token_after != session.access_token_before, "mcp-remote kept the expired token"
+    browser_log = (directory / "scripted-browser.log").read_text()
+    assert browser_log.count("callback answered 200") == 1, browser_log
+    assert browser_log.count("pages:") == 1 and "failed" not in browser_log, browser_log
+    return browser_log
 
 
 def scripted_browser_command(directory: Path) -> Path:

@@ -17,12 +17,19 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.support.sign_in_pages import SignInBrowser
 from tests.support.signing_keys import SigningKey
 
 CLIENT_ID = "chalice-mcp-upstream-client"
 CLIENT_SECRET = "upstream-client-secret-of-this-run"
 SUBJECT = "athlete-42"
 GROUPS_CLAIM = "cognito:groups"
+
+
+def person_at_the_upstream() -> SignInBrowser:
+    """The person's part in front of this upstream: approve on the server's consent page; the upstream signs its one
+    user in at once (no password is asked)."""
+    return SignInBrowser(username=SUBJECT, password="not-asked")
 
 
 @dataclass

@@ -20,8 +20,9 @@ from chalice import Chalice
 from chalice.test import Client
 
 from chalice_mcp.auth.key_material import new_sealing_key, new_signing_key_pem
+from chalice_mcp.blueprint import endpoint_blueprint
 from chalice_mcp.settings import Settings
-from chalicelib.service import fitness_blueprint
+from chalicelib.service import build_service
 from tests.support.openid_upstream import CLIENT_ID, CLIENT_SECRET, OpenIDUpstream
 
 PUBLIC_URL = "https://fitness.example/api"
@@ -46,9 +47,16 @@ def authorization_server_environment(upstream: OpenIDUpstream, store_path: str, 
     }
 
 
-def authorization_server_app(environment: dict[str, str]) -> Chalice:
+def authorization_server_app(environment: dict[str, str], **build_options: Any) -> Chalice:
+    """The fitness app for `environment`, as app.py registers it; `build_options` go to `build_service` (the
+    request log's and the metrics' streams, say)."""
     app = Chalice(app_name="fitness-authorization-server-test", configure_logs=False)
-    app.register_blueprint(fitness_blueprint(Settings.from_environment(environment)))
+    app.register_blueprint(
+        endpoint_blueprint(
+            Settings.from_environment(environment),
+            lambda settings, path: build_service(settings, endpoint_path=path, **build_options),
+        )
+    )
     return app
 
 
@@ -183,7 +191,8 @@ def token_request(client: Client, form: dict[str, str]) -> Any:
     )
 
 
-def exchange(client: Client, client_id: str, code: str, verifier: str) -> Any:
+def exchange(client: Client, client_id: str, code: str, verifier: str, **overrides: str) -> Any:
+    """The code exchange a client makes, with any of its parameters changed by `overrides`."""
     return token_request(
         client,
         {
@@ -193,5 +202,6 @@ def exchange(client: Client, client_id: str, code: str, verifier: str) -> Any:
             "client_id": client_id,
             "code_verifier": verifier,
             "resource": RESOURCE,
+            **overrides,
         },
     )
