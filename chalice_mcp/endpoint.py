@@ -8,6 +8,7 @@ all build what they serve through it (or, for a bare bridge, `build_bridge`).
 from __future__ import annotations
 
 import atexit
+import copy
 import json
 from collections.abc import Callable
 from typing import IO, Any
@@ -76,7 +77,7 @@ class MCPEndpoint:
             self._card = server_card(
                 self.server, self.registered_names.tool_names(), self.settings.auth_mode, self.endpoint_path
             )
-        return dict(self._card)
+        return copy.deepcopy(self._card)
 
     def front_page(self, request: HttpRequest) -> HttpReply:
         """`GET /`: the server's page for people when it has one and `Accept` prefers HTML (a browser), else the

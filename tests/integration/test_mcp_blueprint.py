@@ -277,8 +277,10 @@ def test_a_page_for_people_under_the_prefix_sees_the_prefixed_base_url_and_json_
 def test_a_page_calls_the_card_and_cannot_change_what_json_clients_get():
     def page(endpoint: MCPEndpoint, request: HttpRequest) -> HttpReply:
         card = endpoint.card()
+        body = ", ".join(card["tools"]).encode()
         card["name"] = "changed by the page"
-        return HttpReply(200, {"Content-Type": "text/html"}, ", ".join(card["tools"]).encode())
+        card["tools"].append("added by the page")
+        return HttpReply(200, {"Content-Type": "text/html"}, body)
 
     app = shop_app(quiet_blueprint(build_shop_server(), page=page))
     with Client(app) as client:
@@ -287,3 +289,4 @@ def test_a_page_calls_the_card_and_cannot_change_what_json_clients_get():
     assert html.status_code == 200
     assert html.body.decode() == f"{GREETING}, {SUM}"
     assert json.loads(card.body)["name"] == "shop"
+    assert "added by the page" not in json.loads(card.body)["tools"]
