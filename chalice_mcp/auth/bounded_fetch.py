@@ -87,17 +87,31 @@ class _LimitedHTTPConnection(http.client.HTTPConnection):
         self._time_limit.watch(self.sock)
 
 
-class _LimitedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *arguments: Any, time_limit: FetchTimeLimit, tls: ssl.SSLContext, **options: Any) -> None:
+class LimitedHTTPSConnection(http.client.HTTPSConnection):
+    """An https connection that ends when `time_limit` passes; to `address` when one is given (an address already
+    checked, so that a second DNS answer cannot send it elsewhere), verifying the certificate of the host named."""
+
+    def __init__(
+        self,
+        *arguments: Any,
+        time_limit: FetchTimeLimit,
+        tls: ssl.SSLContext,
+        address: str | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(*arguments, context=tls, **options)
         self._time_limit = time_limit
         self._tls = tls
+        self._address = address
 
     def connect(self) -> None:
         # As HTTPSConnection.connect, but with the TLS handshake after the socket is watched: a server that drips
         # its certificate is held to the same limit as one that drips its body.
         self.timeout = self._time_limit.connect_timeout(self.timeout)
-        http.client.HTTPConnection.connect(self)
+        if self._address is None:
+            http.client.HTTPConnection.connect(self)
+        else:
+            self.sock = socket.create_connection((self._address, self.port), self.timeout)
         server_hostname = getattr(self, "_tunnel_host", None) or self.host
         self.sock = self._tls.wrap_socket(self.sock, server_hostname=server_hostname, do_handshake_on_connect=False)
         self._time_limit.watch(self.sock)
@@ -120,7 +134,7 @@ class _LimitedHTTPSHandler(urllib.request.HTTPSHandler):
         self._tls = ssl.create_default_context()
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        connection = partial(_LimitedHTTPSConnection, time_limit=self._time_limit, tls=self._tls)
+        connection = partial(LimitedHTTPSConnection, time_limit=self._time_limit, tls=self._tls)
         return self.do_open(connection, req)
 
 

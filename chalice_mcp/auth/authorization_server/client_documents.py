@@ -5,8 +5,9 @@ which this server fetches.
 The fetch is a request a stranger makes the server send, so it is fenced (the draft's SSRF and size
 considerations): https only, to a host whose every address is public (no private, link-local, loopback or other
 special address, unless this server's own URL is on loopback: tests and `chalice local`), the connection made to the
-address that was checked (no second DNS answer), no redirects at all, at most `MAX_DOCUMENT_BYTES`, within the
-request's time. The document is cached as its `Cache-Control` allows, between a minute and a day.
+address that was checked (no second DNS answer), no redirects at all, at most `MAX_DOCUMENT_BYTES`, and all of it
+(connection, TLS handshake, every read) within the request's time and `FETCH_TIMEOUT_SECONDS`
+(`chalice_mcp.auth.bounded_fetch`). The document is cached as its `Cache-Control` allows, between a minute and a day.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
 
+from chalice_mcp.auth.bounded_fetch import FetchTimeLimit, LimitedHTTPSConnection
 from chalice_mcp.auth.issuer_keys import cache_max_age
 
 # The draft recommends a limit of 5 kilobytes: a client's metadata is a few hundred bytes.
@@ -80,19 +82,6 @@ def address_problem(host: str, port: int, allow_local: bool) -> tuple[str | None
     return None, addresses[0]
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """An https connection to the address that was checked, verifying the certificate of the host that was named."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext) -> None:
-        super().__init__(host, port, timeout=timeout, context=context)
-        self._address = address
-        self._tls = context
-
-    def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
-
-
 @dataclass(frozen=True)
 class FetchedDocument:
     document: dict[str, Any]
@@ -108,19 +97,28 @@ def fetch_client_document(url: str, timeout_seconds: float, allow_local: bool) -
     problem, address = address_problem(host, port, allow_local)
     if problem is not None:
         raise ClientDocumentError(problem)
-    # The platform's trust store; SSL_CERT_FILE, when set, names another (tests on loopback).
-    connection = _PinnedHTTPSConnection(host, port, address, timeout_seconds, ssl.create_default_context())
+    seconds = min(timeout_seconds, FETCH_TIMEOUT_SECONDS)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    try:
-        connection.request("GET", target, headers={"Accept": "application/json", "Host": parts.netloc})
-        response = connection.getresponse()
-        body = response.read(MAX_DOCUMENT_BYTES + 1)
-        headers: Message = response.msg
-        status = response.status
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        raise ClientDocumentError(f"the client metadata document cannot be fetched: {type(error).__name__}") from None
-    finally:
-        connection.close()
+    with FetchTimeLimit(seconds) as time_limit:
+        # The platform's trust store; SSL_CERT_FILE, when set, names another (tests on loopback).
+        connection = LimitedHTTPSConnection(
+            host, port, timeout=seconds, time_limit=time_limit, tls=ssl.create_default_context(), address=address
+        )
+        try:
+            connection.request("GET", target, headers={"Accept": "application/json", "Host": parts.netloc})
+            response = connection.getresponse()
+            body = response.read(MAX_DOCUMENT_BYTES + 1)
+            headers: Message = response.msg
+            status = response.status
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            if not time_limit.over:
+                problem = f"the client metadata document cannot be fetched: {type(error).__name__}"
+                raise ClientDocumentError(problem) from None
+        finally:
+            connection.close()
+    # Checked after a read that succeeded too: a connection shut down mid-body reads as a short, complete one.
+    if time_limit.over:
+        raise ClientDocumentError(f"the client metadata document gave no answer within {seconds:.3g} s")
     if status != 200:
         # Redirects included: the document must be at the client_id URL itself.
         raise ClientDocumentError(f"the client metadata document answered HTTP {status}, not 200")

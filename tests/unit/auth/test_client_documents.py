@@ -16,6 +16,7 @@ from chalice_mcp.auth.authorization_server.client_documents import (
     client_id_url_problem,
     fetch_client_document,
 )
+from tests.support.dripping_issuer import dripping_issuer
 from tests.support.loopback_https import LoopbackHttps
 
 JSON = {"Content-Type": "application/json"}
@@ -51,6 +52,15 @@ def test_a_document_on_loopback_is_refused_for_a_server_on_the_internet_without_
     with pytest.raises(ClientDocumentError, match="private, loopback or link-local"):
         fetch_client_document(trusted.origin + "/client.json", 2.0, allow_local=False)
     assert len(trusted.requests) == requests_before
+
+
+def test_a_server_that_drips_its_tls_handshake_is_given_up_on_by_the_fetchs_time_limit():
+    # Before: the time limit bounded each socket read, and each dripped byte came well within it (~16 s in all).
+    with dripping_issuer(tls_handshake=True) as server:
+        with pytest.raises(ClientDocumentError, match="no answer within 2 s"):
+            fetch_client_document(server.url + "/client.json", 2.0, allow_local=True)
+        assert server.requested == ["(TLS handshake)"]
+        assert server.dripped_whole == [], "the fetch waited for the server's last byte"
 
 
 def test_a_redirect_is_not_followed(trusted):
