@@ -5,6 +5,7 @@ Everything an app's page (`page=`), priming hook (`before_snapshot=`), authorize
 importable from here.
 """
 
+from mcp.server.auth.provider import AccessToken
 from mcp.server.mcpserver.exceptions import ToolError
 
 from chalice_mcp.answers import install_answer_rules
@@ -21,6 +22,7 @@ from chalice_mcp.snapstart import prime_endpoint
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccessToken",
     "AuthDecision",
     "Authorizer",
     "HttpReply",

@@ -28,6 +28,8 @@ NEEDED = {
     "install_answer_rules",
     "Authorizer",
     "AuthDecision",
+    # What an Authorizer's AuthDecision lets a caller in with.
+    "AccessToken",
     "prime_endpoint",
 }
 
