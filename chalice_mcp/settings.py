@@ -466,9 +466,13 @@ class Settings(BaseModel):
         if request_state_keys := environment.get("MCP_REQUEST_STATE_KEYS", "").strip():
             values["request_state_keys"] = tuple(key.strip() for key in request_state_keys.split(","))
         if tool_scopes := environment.get("MCP_OAUTH_TOOL_SCOPES", "").strip():
-            values["oauth_tool_scopes"] = _tool_scopes(tool_scopes)
+            values["oauth_tool_scopes"] = _json_object_setting(
+                "MCP_OAUTH_TOOL_SCOPES", tool_scopes, '{"tool-name": "scope"}'
+            )
         if scope_grants := environment.get("MCP_OAUTH_SCOPE_GRANTS", "").strip():
-            values["oauth_scope_grants"] = _scope_grants(scope_grants)
+            values["oauth_scope_grants"] = _json_object_setting(
+                "MCP_OAUTH_SCOPE_GRANTS", scope_grants, '{"scope": {"claim": "cognito:groups", "contains": "premium"}}'
+            )
         for variable, field_name in _AUTHORIZATION_SERVER_VARIABLES.items():
             if value := environment.get(variable, "").strip():
                 values[field_name] = value
@@ -497,37 +501,20 @@ def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any
     return found
 
 
-def _json_setting(name: str, text: str) -> Any:
-    """The JSON value of the setting `name`, or None if it is not JSON; a key given twice is an error naming it."""
+def _json_object_setting(name: str, text: str, example: str) -> dict[str, Any]:
+    """The setting `name` as a JSON object (its values are checked by the model); anything else, or a key given
+    twice (json.loads would keep the last one silently), is an error naming it."""
     try:
-        return json.loads(text, object_pairs_hook=_object_without_repeated_keys)
+        value = json.loads(text, object_pairs_hook=_object_without_repeated_keys)
     except _RepeatedKey as repeated:
         raise SettingsError(
             f"invalid MCP_* environment setting: {name} names {json.dumps(repeated.key)} twice"
         ) from None
     except ValueError:
-        return None
-
-
-def _tool_scopes(text: str) -> dict[str, str]:
-    """MCP_OAUTH_TOOL_SCOPES as a dict; its values are checked by the model."""
-    tool_scopes = _json_setting("MCP_OAUTH_TOOL_SCOPES", text)
-    if not isinstance(tool_scopes, dict):
-        raise SettingsError(
-            'invalid MCP_* environment setting: MCP_OAUTH_TOOL_SCOPES must be a JSON object, {"tool-name": "scope"}'
-        )
-    return tool_scopes
-
-
-def _scope_grants(text: str) -> dict[str, Any]:
-    """MCP_OAUTH_SCOPE_GRANTS as a dict; its rules are checked by the model."""
-    grants = _json_setting("MCP_OAUTH_SCOPE_GRANTS", text)
-    if not isinstance(grants, dict):
-        raise SettingsError(
-            "invalid MCP_* environment setting: MCP_OAUTH_SCOPE_GRANTS must be a JSON object, "
-            '{"scope": {"claim": "cognito:groups", "contains": "premium"}}'
-        )
-    return grants
+        value = None
+    if not isinstance(value, dict):
+        raise SettingsError(f"invalid MCP_* environment setting: {name} must be a JSON object, {example}")
+    return value
 
 
 _URL_VARIABLES = {
