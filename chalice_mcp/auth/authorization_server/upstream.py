@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import json
 import secrets
 import threading
@@ -25,6 +26,7 @@ import jwt
 from jwt.exceptions import PyJWTError
 
 from chalice_mcp.auth.access_tokens import ALLOWED_ALGORITHMS, CLOCK_SKEW_SECONDS
+from chalice_mcp.auth.bounded_fetch import FetchTimeLimit, limited_opener
 from chalice_mcp.auth.issuer_keys import (
     FETCH_TIMEOUT_SECONDS,
     IssuerKeys,
@@ -227,18 +229,30 @@ class UpstreamProvider:
         request = urllib.request.Request(  # noqa: S310 - the endpoint is https (or loopback), checked at discovery
             endpoints.token_endpoint, data=urllib.parse.urlencode(form).encode(), headers=headers, method="POST"
         )
-        try:
-            with urllib.request.urlopen(request, timeout=_timeout(deadline)) as response:  # noqa: S310
-                body = response.read(MAX_TOKEN_RESPONSE_BYTES)
-        except urllib.error.HTTPError as refused:
-            error = _error_code(refused.read(MAX_TOKEN_RESPONSE_BYTES))
-            if 400 <= refused.code < 500:
-                raise UpstreamRefused(f"the identity provider refused: {error}") from None
-            raise UpstreamUnavailable(f"the identity provider's token endpoint answered {refused.code}") from None
-        except (OSError, ValueError) as failure:
-            raise UpstreamUnavailable(
-                f"the identity provider's token endpoint failed: {type(failure).__name__}"
-            ) from None
+        seconds = _timeout(deadline)
+        # One time limit for the whole exchange (connection, every read): urllib's timeout bounds each read only.
+        with FetchTimeLimit(seconds) as time_limit:
+            try:
+                with limited_opener(time_limit, _NoRedirects()).open(request, timeout=seconds) as response:
+                    body = response.read(MAX_TOKEN_RESPONSE_BYTES)
+            except urllib.error.HTTPError as refused:
+                if 300 <= refused.code < 400:
+                    raise UpstreamUnavailable(
+                        f"the identity provider's token endpoint answered {refused.code}, a redirect, "
+                        "which is not followed"
+                    ) from None
+                error = "an error" if time_limit.over else _error_code(refused.read(MAX_TOKEN_RESPONSE_BYTES))
+                if 400 <= refused.code < 500 and not time_limit.over:
+                    raise UpstreamRefused(f"the identity provider refused: {error}") from None
+                raise UpstreamUnavailable(f"the identity provider's token endpoint answered {refused.code}") from None
+            except (OSError, ValueError, http.client.HTTPException) as failure:
+                if not time_limit.over:
+                    raise UpstreamUnavailable(
+                        f"the identity provider's token endpoint failed: {type(failure).__name__}"
+                    ) from None
+        # Checked after a read that succeeded too: a connection shut down mid-body reads as a short, complete one.
+        if time_limit.over:
+            raise UpstreamUnavailable(f"the identity provider's token endpoint gave no answer within {seconds:.3g} s")
         try:
             answer = json.loads(body)
         except (ValueError, RecursionError):
@@ -246,6 +260,14 @@ class UpstreamProvider:
         if not isinstance(answer, dict):
             raise UpstreamUnavailable("the identity provider's token endpoint answered no JSON object")
         return answer
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Token requests carry the client's secret: they go to the token endpoint discovered, never where a redirect
+    points (urllib would repeat a POST answered 301–303 as a GET, Authorization header and all)."""
+
+    def redirect_request(self, *arguments: Any, **options: Any) -> None:
+        return None
 
 
 def _error_code(body: bytes) -> str:
