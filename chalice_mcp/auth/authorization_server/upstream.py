@@ -25,7 +25,7 @@ from typing import Any
 import jwt
 from jwt.exceptions import PyJWTError
 
-from chalice_mcp.auth.access_tokens import ALLOWED_ALGORITHMS, CLOCK_SKEW_SECONDS
+from chalice_mcp.auth.access_tokens import CLOCK_SKEW_SECONDS, InvalidToken, signing_key_for
 from chalice_mcp.auth.bounded_fetch import FetchTimeLimit, limited_opener
 from chalice_mcp.auth.issuer_keys import (
     FETCH_TIMEOUT_SECONDS,
@@ -180,19 +180,14 @@ class UpstreamProvider:
         if self._keys is None:
             raise UpstreamUnavailable("the identity provider's keys are unknown")
         try:
-            header = jwt.get_unverified_header(id_token)
-        except PyJWTError:
-            raise UpstreamRefused("the identity provider's ID token is not a JWT") from None
-        algorithm = header.get("alg")
-        if not isinstance(algorithm, str) or algorithm not in ALLOWED_ALGORITHMS:
-            raise UpstreamRefused("the identity provider's ID token uses an algorithm this server does not accept")
-        key_id = header.get("kid")
-        try:
-            key = self._keys.key(key_id if isinstance(key_id, str) else None, deadline)
+            # The checks of the resource server's own access tokens, but for `typ`, which OpenID Connect leaves free.
+            algorithm, key = signing_key_for(
+                id_token, self._keys, deadline, described_as="identity provider's ID token"
+            )
+        except InvalidToken as invalid:
+            raise UpstreamRefused(str(invalid)) from None
         except IssuerKeysUnavailable as unavailable:
             raise UpstreamUnavailable(str(unavailable)) from None
-        if key is None or key.key_type != ALLOWED_ALGORITHMS[algorithm]:
-            raise UpstreamRefused("the identity provider's ID token is signed with a key it does not publish")
         try:
             claims: dict[str, Any] = jwt.decode(
                 id_token,
