@@ -18,7 +18,7 @@ import jwt
 from jwt.exceptions import ExpiredSignatureError, ImmatureSignatureError, InvalidIssuerError, PyJWTError
 from mcp.server.auth.provider import AccessToken
 
-from chalice_mcp.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable
+from chalice_mcp.auth.issuer_keys import IssuerKeys, IssuerKeysUnavailable, SigningKey
 
 logger = logging.getLogger(__name__)
 
@@ -93,24 +93,7 @@ class AccessTokenValidator:
     def _validate(self, token: str, audience: str, deadline: float | None) -> AccessToken:
         if len(token) > MAX_TOKEN_CHARACTERS:
             raise InvalidToken("the access token is too long")
-        try:
-            header = jwt.get_unverified_header(token)
-        except PyJWTError:
-            raise InvalidToken("the access token is not a JWT") from None
-        algorithm = header.get("alg")
-        if not isinstance(algorithm, str) or algorithm not in ALLOWED_ALGORITHMS:
-            raise InvalidToken("the access token's signing algorithm is not accepted")
-        token_type = header.get("typ")
-        if token_type is not None and (not isinstance(token_type, str) or token_type.lower() not in ACCESS_TOKEN_TYPES):
-            raise InvalidToken("the token is not an access token")
-        key_id = header.get("kid")
-        if key_id is not None and not isinstance(key_id, str):
-            raise InvalidToken("the access token's key id is malformed")
-        key = self.keys.key(key_id, deadline)
-        if key is None:
-            raise InvalidToken("the access token is signed with a key the issuer does not publish")
-        if key.key_type != ALLOWED_ALGORITHMS[algorithm] or key.algorithm not in (None, algorithm):
-            raise InvalidToken("the access token's signing algorithm does not match the issuer's key")
+        algorithm, key = signing_key_for(token, self.keys, deadline, token_types=ACCESS_TOKEN_TYPES)
         try:
             claims = jwt.decode(
                 token,
@@ -160,6 +143,40 @@ class AccessTokenValidator:
         wanted = audience.rstrip("/")
         if not any(isinstance(each, str) and each.rstrip("/") == wanted for each in token_audiences):
             raise InvalidToken("the access token is for another audience")
+
+
+def signing_key_for(
+    token: str,
+    keys: IssuerKeys,
+    deadline: float | None,
+    *,
+    described_as: str = "access token",
+    token_types: frozenset[str] | None = None,
+) -> tuple[str, SigningKey]:
+    """The algorithm and the issuer's key to verify `token` with, from its unverified header: an algorithm of the
+    allow-list, a `typ` of `token_types` (when given), a string `kid` (or none), and a key the issuer publishes whose
+    type and published `alg` fit the algorithm (RFC 8725 §3.1). Raises `InvalidToken`, whose message names the
+    token as `described_as`; `IssuerKeysUnavailable` when the keys cannot be had by `deadline`."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except PyJWTError:
+        raise InvalidToken(f"the {described_as} is not a JWT") from None
+    algorithm = header.get("alg")
+    if not isinstance(algorithm, str) or algorithm not in ALLOWED_ALGORITHMS:
+        raise InvalidToken(f"the {described_as}'s signing algorithm is not accepted")
+    token_type = header.get("typ")
+    if token_types is not None and token_type is not None:
+        if not isinstance(token_type, str) or token_type.lower() not in token_types:
+            raise InvalidToken(f"the token is not an {described_as}")
+    key_id = header.get("kid")
+    if key_id is not None and not isinstance(key_id, str):
+        raise InvalidToken(f"the {described_as}'s key id is malformed")
+    key = keys.key(key_id, deadline)
+    if key is None:
+        raise InvalidToken(f"the {described_as} is signed with a key the issuer does not publish")
+    if key.key_type != ALLOWED_ALGORITHMS[algorithm] or key.algorithm not in (None, algorithm):
+        raise InvalidToken(f"the {described_as}'s signing algorithm does not match the issuer's key")
+    return algorithm, key
 
 
 def granted_scopes(claims: dict[str, Any]) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -16,6 +17,9 @@ SEALING_KEY_BYTES = 32
 MIN_RSA_BITS = 2048
 
 
+# Settings validation, the /mcp authorizer and the authorization server each load the same text: an RSA key's parse
+# costs tens of milliseconds of a cold start, so it is done once per text.
+@functools.lru_cache(maxsize=8)
 def load_signing_key(pem: str) -> ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey:
     """The private key of a PEM text; ValueError when it is not an unencrypted EC P-256 or RSA ≥ 2048 key."""
     # Environment variables often carry PEM with literal `\n` where the line breaks were.

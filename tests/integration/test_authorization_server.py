@@ -5,11 +5,13 @@ the flow must make, each a clear OAuth error."""
 from __future__ import annotations
 
 import json
+import logging
 
 import jwt
 import pytest
 from chalice.test import Client
 
+from chalice_mcp.auth.key_material import new_sealing_key
 from tests.support.jsonrpc import encode, initialize_body
 from tests.support.openid_upstream import SUBJECT
 from tests.support.sign_in import (
@@ -32,9 +34,13 @@ MCP_HEADERS = {"content-type": "application/json", "accept": "application/json",
 
 
 @pytest.fixture(scope="module")
-def app(upstream, tmp_path_factory):
-    store = str(tmp_path_factory.mktemp("store") / "grants.sqlite3")
-    return authorization_server_app(authorization_server_environment(upstream, store))
+def environment(upstream, tmp_path_factory):
+    return authorization_server_environment(upstream, str(tmp_path_factory.mktemp("store") / "grants.sqlite3"))
+
+
+@pytest.fixture(scope="module")
+def app(environment):
+    return authorization_server_app(environment)
 
 
 def signed_in(client: Client) -> tuple[dict, str, str]:
@@ -126,6 +132,25 @@ def test_a_person_disabled_upstream_cannot_refresh(client, upstream):
     )
     assert refreshed.status_code == 400
     assert json.loads(refreshed.body)["error"] == "invalid_grant"
+
+
+def test_a_refresh_token_sealed_under_a_key_the_server_no_longer_has_is_invalid_grant(client, environment, caplog):
+    # Two rotations of MCP_OAUTH_SEALING_KEY later, the record's sealed upstream token opens under neither key.
+    registered, code, verifier = signed_in(client)
+    tokens = json.loads(exchange(client, registered["client_id"], code, verifier).body)
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": tokens["refresh_token"],
+        "client_id": registered["client_id"],
+    }
+    rotated = authorization_server_app({**environment, "MCP_OAUTH_SEALING_KEY": new_sealing_key()})
+    with caplog.at_level(logging.INFO), Client(rotated) as after_rotations:
+        refused = token_request(after_rotations, refresh)
+    assert (refused.status_code, json.loads(refused.body)["error"]) == (400, "invalid_grant")
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+    # The record is gone: the token does not refresh under the old key either.
+    again = token_request(client, refresh)
+    assert (again.status_code, json.loads(again.body)["error"]) == (400, "invalid_grant")
 
 
 def test_a_returning_client_is_not_asked_again(client):

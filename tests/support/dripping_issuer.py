@@ -50,8 +50,12 @@ class _Handler(socketserver.StreamRequestHandler):
             self._drip(TLS_RECORD_START, "(TLS handshake)")
             return
         request_line = self.rfile.readline(8192).decode("latin-1").split()
-        while self.rfile.readline(8192) not in (b"\r\n", b"\n", b""):
-            pass
+        length = 0
+        while (line := self.rfile.readline(8192)) not in (b"\r\n", b"\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length" and value.strip().isdigit():
+                length = int(value.strip())
+        self.rfile.read(length)  # a POST's form (a token request's), read so that the socket closes cleanly
         path = request_line[1] if len(request_line) > 1 else "/"
         self.server.requested.append(path)
         body, dripping = self.server.answer(path)

@@ -39,6 +39,8 @@ class UpstreamBehaviour:
     id_token_nonce: str | None = None
     id_token_audience: str | None = None
     disabled: bool = False
+    unavailable: bool = False
+    """The token endpoint answers 503, as a provider in an outage does."""
     issue_refresh_tokens: bool = True
     groups: list[str] | None = None
     """The person's groups, as Cognito puts them in its ID tokens (`cognito:groups`); None: no such claim."""
@@ -134,6 +136,8 @@ class OpenIDUpstream:
                 length = int(self.headers.get("Content-Length", "0"))
                 form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
                 upstream.behaviour.token_requests.append(form)
+                if upstream.behaviour.unavailable:
+                    return self._json(503, {"error": "temporarily_unavailable"})
                 expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
                 if self.headers.get("Authorization") != f"Basic {expected}":
                     return self._json(401, {"error": "invalid_client"})

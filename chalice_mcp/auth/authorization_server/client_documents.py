@@ -39,6 +39,9 @@ DEFAULT_CACHE_SECONDS = 3600.0
 # A URL whose document could not be used is not fetched again for a few seconds: a retry loop is not a fetch loop,
 # and a client that fixes its document is not kept waiting.
 FAILED_FETCH_BACKOFF_SECONDS = 10.0
+# A container meets a handful of clients; any domain can serve valid documents at as many URLs as it likes, so the
+# cache is bounded (documents of at most 5 KB: a few megabytes at most).
+MAX_REMEMBERED_DOCUMENTS = 1024
 
 
 class ClientDocumentError(ValueError):
@@ -137,7 +140,8 @@ FetchDocument = Callable[[str, float, bool], FetchedDocument]
 
 
 class ClientDocumentCache:
-    """Documents by URL, kept as long as their Cache-Control says (within the bounds above). Thread-safe."""
+    """Documents by URL, kept as long as their Cache-Control says (within the bounds above), at most
+    `MAX_REMEMBERED_DOCUMENTS` of them: past that, the expired go first, then the longest kept. Thread-safe."""
 
     def __init__(self, fetch: FetchDocument = fetch_client_document, clock: Callable[[], float] = time.monotonic):
         self._fetch = fetch
@@ -166,5 +170,11 @@ class ClientDocumentCache:
         max_age = DEFAULT_CACHE_SECONDS if fetched.max_age_seconds is None else fetched.max_age_seconds
         keep = min(max(max_age, MIN_CACHE_SECONDS), MAX_CACHE_SECONDS)
         with self._lock:
-            self._documents[url] = (self._clock() + keep, fetched.document)
+            now = self._clock()
+            self._documents.pop(url, None)  # re-inserted last: the order is that of the fetches
+            self._documents[url] = (now + keep, fetched.document)
+            if len(self._documents) > MAX_REMEMBERED_DOCUMENTS:
+                self._documents = {key: value for key, value in self._documents.items() if value[0] > now}
+                while len(self._documents) > MAX_REMEMBERED_DOCUMENTS:
+                    del self._documents[next(iter(self._documents))]
         return fetched.document

@@ -31,7 +31,7 @@ from chalice_mcp.auth.access_tokens import AccessTokenValidator, InsufficientSco
 from chalice_mcp.auth.authorization_server.client_documents import ClientDocumentError
 from chalice_mcp.auth.authorization_server.clients import ClientRegistry, redirect_uri_problem
 from chalice_mcp.auth.authorization_server.scope_grants import ScopeGrants
-from chalice_mcp.auth.authorization_server.sealing import Sealer
+from chalice_mcp.auth.authorization_server.sealing import SealedValueInvalid, Sealer
 from chalice_mcp.auth.authorization_server.signing import TokenSigner
 from chalice_mcp.auth.authorization_server.stores import GrantStore, hashed
 from chalice_mcp.auth.authorization_server.upstream import SignedIn, UpstreamProvider, UpstreamRefused
@@ -218,7 +218,13 @@ class AuthorizationServerProvider:
     ) -> OAuthToken:
         if refresh_token.subject is None:
             raise TokenError("invalid_grant", "the refresh token names no person")
-        upstream_token = self.sealer.open(UPSTREAM_REFRESH_TOKEN, refresh_token.upstream_refresh_token)["token"]
+        try:
+            upstream_token = self.sealer.open(UPSTREAM_REFRESH_TOKEN, refresh_token.upstream_refresh_token)["token"]
+        except (SealedValueInvalid, KeyError):
+            # Sealed under a key this server no longer has (two rotations of MCP_OAUTH_SEALING_KEY ago, say): the
+            # sign-in cannot go on, so the client must sign in again (RFC 6749 §5.2), not be told it asked wrongly.
+            self.store.delete(REFRESH_KIND, hashed(refresh_token.token))
+            raise TokenError("invalid_grant", "the refresh token can no longer be used: sign in again") from None
         try:
             # A person disabled or signed out upstream is refused here, within one access-token lifetime.
             refreshed = self.upstream.refresh(str(upstream_token), refresh_token.subject, request_deadline())

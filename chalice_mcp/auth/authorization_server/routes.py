@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import secrets
 import time
 import urllib.parse
@@ -64,6 +63,7 @@ from chalice_mcp.auth.authorization_server.provider import (
 from chalice_mcp.auth.authorization_server.scope_grants import ScopeGrants
 from chalice_mcp.auth.authorization_server.sealing import SealedValueInvalid
 from chalice_mcp.auth.authorization_server.stores import StoreUnavailable, grant_store, hashed
+from chalice_mcp.auth.authorization_server.trouble_log import TroubleLog
 from chalice_mcp.auth.authorization_server.upstream import (
     UpstreamProvider,
     UpstreamRefused,
@@ -74,8 +74,6 @@ from chalice_mcp.bridge.event_loop import ContainerEventLoop
 from chalice_mcp.bridge.exchange import JSON_CONTENT_TYPE, HttpReply, HttpRequest
 from chalice_mcp.bridge.stateless_mcp import asgi_exchange
 from chalice_mcp.settings import Settings
-
-logger = logging.getLogger(__name__)
 
 # A sign-in in progress at the upstream: stored under the hash of its `state`, taken once at the callback. The
 # state itself is 256 random bits, short enough for any provider's limit on the parameter.
@@ -112,6 +110,16 @@ def with_empty_client_secret(request: HttpRequest) -> HttpRequest:
         return request
     body = request.body + (b"&" if request.body else b"") + b"client_secret="
     return dataclasses.replace(request, body=body)
+
+
+def needed_the_upstream_or_store_and_succeeded(path: str, reply: HttpReply) -> bool:
+    """Whether `reply` is a token issued, or a sign-in back from the upstream with a code: what an outage prevents,
+    so what ends one (another route's success, the metadata's say, proves nothing of the upstream or the store)."""
+    if path == TOKEN_PATH:
+        return reply.status == 200
+    if path == CALLBACK_PATH and reply.status == 302:
+        return "code" in urllib.parse.parse_qs(urllib.parse.urlsplit(reply.headers.get("Location", "")).query)
+    return False
 
 
 class AuthorizationServer:
@@ -166,6 +174,7 @@ class AuthorizationServer:
             build_metadata(issuer_url, None, registration, revocation).model_dump(mode="json", exclude_none=True)
         )
         self._event_loop = ContainerEventLoop()
+        self.troubles = TroubleLog()
 
     def _metadata(self, built: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -188,20 +197,23 @@ class AuthorizationServer:
         try:
             if len(request.body) > MAX_FORM_BYTES:
                 return oauth_error(413, "invalid_request", f"the request body is larger than {MAX_FORM_BYTES} bytes")
-            return self._handle(path, request, deadline)
+            reply = self._handle(path, request, deadline)
         except (UpstreamUnavailable, StoreUnavailable, TimeoutError) as unavailable:
             # Nobody's mistake: the identity provider or the store is down, or slow. The log says which, no value.
-            logger.warning("the authorization server cannot answer: %s", unavailable or type(unavailable).__name__)
+            self.troubles.unavailable(str(unavailable) or type(unavailable).__name__)
             return oauth_error(
                 503, "temporarily_unavailable", "try again shortly", {"Retry-After": str(RETRY_AFTER_SECONDS)}
             )
         except Exception as unforeseen:
             # A request of a shape no check foresaw is refused like any bad request; the log names the kind of
             # failure only (a message could quote a code or a token), and is no ERROR: any client can cause it.
-            logger.warning("an authorization server request failed unexpectedly: %s", type(unforeseen).__name__)
+            self.troubles.unforeseen(type(unforeseen).__name__)
             return oauth_error(400, "invalid_request", "the request could not be processed")
         finally:
             reset_request_deadline(context_token)
+        if needed_the_upstream_or_store_and_succeeded(path, reply):
+            self.troubles.answered()
+        return reply
 
     def _handle(self, path: str, request: HttpRequest, deadline: float) -> HttpReply:
         if path in METADATA_PATHS:
@@ -376,7 +388,7 @@ class AuthorizationServer:
                 parameters["code"], str(pending["verifier"]), str(pending["nonce"]), deadline
             )
         except UpstreamRefused as refused:
-            logger.warning("an upstream sign-in was refused: %s", refused)
+            self.troubles.sign_in_refused(str(refused))
             return redirect(
                 client_redirect(
                     redirect_uri, self.issuer, error="access_denied", error_description=str(refused), state=state

@@ -11,6 +11,7 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import jwt
@@ -24,23 +25,29 @@ ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 §2.1 media type
 
 @dataclass(frozen=True)
 class TokenSigningKey:
+    """One signing key; its id and public JWK are worked out at first use, then kept (cached_property writes the
+    instance's __dict__, which a frozen dataclass allows)."""
+
     private_key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
     @property
     def algorithm(self) -> str:
         return "ES256" if isinstance(self.private_key, ec.EllipticCurvePrivateKey) else "RS256"
 
-    @property
-    def public_jwk(self) -> dict[str, Any]:
+    @cached_property
+    def _public_members(self) -> dict[str, Any]:
         encoder: Any = ECAlgorithm if isinstance(self.private_key, ec.EllipticCurvePrivateKey) else RSAAlgorithm
-        jwk = json.loads(encoder.to_jwk(self.private_key.public_key()))
-        return {**jwk, "kid": self.key_id, "alg": self.algorithm, "use": "sig"}
+        members: dict[str, Any] = json.loads(encoder.to_jwk(self.private_key.public_key()))
+        return members
 
-    @property
+    @cached_property
+    def public_jwk(self) -> dict[str, Any]:
+        return {**self._public_members, "kid": self.key_id, "alg": self.algorithm, "use": "sig"}
+
+    @cached_property
     def key_id(self) -> str:
         """The RFC 7638 thumbprint of the public key: the same id in every container, for the same key."""
-        encoder: Any = ECAlgorithm if isinstance(self.private_key, ec.EllipticCurvePrivateKey) else RSAAlgorithm
-        jwk = json.loads(encoder.to_jwk(self.private_key.public_key()))
+        jwk = self._public_members
         members = ("crv", "kty", "x", "y") if jwk["kty"] == "EC" else ("e", "kty", "n")
         canonical = json.dumps({name: jwk[name] for name in members}, separators=(",", ":"), sort_keys=True)
         return jwt.utils.base64url_encode(hashlib.sha256(canonical.encode()).digest()).decode()
@@ -55,7 +62,8 @@ class TokenSigner:
         self.previous_keys = tuple(previous_keys)
 
     def key_set(self) -> dict[str, Any]:
-        return {"keys": [each.public_jwk for each in (self.key, *self.previous_keys)]}
+        # Copies: a caller that changed the document must not change the keys.
+        return {"keys": [dict(each.public_jwk) for each in (self.key, *self.previous_keys)]}
 
     def access_token(
         self, *, subject: str, audience: str, client_id: str, scopes: Sequence[str], lifetime_seconds: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import json
 import secrets
 import threading
@@ -24,7 +25,8 @@ from typing import Any
 import jwt
 from jwt.exceptions import PyJWTError
 
-from chalice_mcp.auth.access_tokens import ALLOWED_ALGORITHMS, CLOCK_SKEW_SECONDS
+from chalice_mcp.auth.access_tokens import CLOCK_SKEW_SECONDS, InvalidToken, signing_key_for
+from chalice_mcp.auth.bounded_fetch import FetchTimeLimit, limited_opener
 from chalice_mcp.auth.issuer_keys import (
     FETCH_TIMEOUT_SECONDS,
     IssuerKeys,
@@ -178,19 +180,14 @@ class UpstreamProvider:
         if self._keys is None:
             raise UpstreamUnavailable("the identity provider's keys are unknown")
         try:
-            header = jwt.get_unverified_header(id_token)
-        except PyJWTError:
-            raise UpstreamRefused("the identity provider's ID token is not a JWT") from None
-        algorithm = header.get("alg")
-        if not isinstance(algorithm, str) or algorithm not in ALLOWED_ALGORITHMS:
-            raise UpstreamRefused("the identity provider's ID token uses an algorithm this server does not accept")
-        key_id = header.get("kid")
-        try:
-            key = self._keys.key(key_id if isinstance(key_id, str) else None, deadline)
+            # The checks of the resource server's own access tokens, but for `typ`, which OpenID Connect leaves free.
+            algorithm, key = signing_key_for(
+                id_token, self._keys, deadline, described_as="identity provider's ID token"
+            )
+        except InvalidToken as invalid:
+            raise UpstreamRefused(str(invalid)) from None
         except IssuerKeysUnavailable as unavailable:
             raise UpstreamUnavailable(str(unavailable)) from None
-        if key is None or key.key_type != ALLOWED_ALGORITHMS[algorithm]:
-            raise UpstreamRefused("the identity provider's ID token is signed with a key it does not publish")
         try:
             claims: dict[str, Any] = jwt.decode(
                 id_token,
@@ -227,18 +224,30 @@ class UpstreamProvider:
         request = urllib.request.Request(  # noqa: S310 - the endpoint is https (or loopback), checked at discovery
             endpoints.token_endpoint, data=urllib.parse.urlencode(form).encode(), headers=headers, method="POST"
         )
-        try:
-            with urllib.request.urlopen(request, timeout=_timeout(deadline)) as response:  # noqa: S310
-                body = response.read(MAX_TOKEN_RESPONSE_BYTES)
-        except urllib.error.HTTPError as refused:
-            error = _error_code(refused.read(MAX_TOKEN_RESPONSE_BYTES))
-            if 400 <= refused.code < 500:
-                raise UpstreamRefused(f"the identity provider refused: {error}") from None
-            raise UpstreamUnavailable(f"the identity provider's token endpoint answered {refused.code}") from None
-        except (OSError, ValueError) as failure:
-            raise UpstreamUnavailable(
-                f"the identity provider's token endpoint failed: {type(failure).__name__}"
-            ) from None
+        seconds = _timeout(deadline)
+        # One time limit for the whole exchange (connection, every read): urllib's timeout bounds each read only.
+        with FetchTimeLimit(seconds) as time_limit:
+            try:
+                with limited_opener(time_limit, _NoRedirects()).open(request, timeout=seconds) as response:
+                    body = response.read(MAX_TOKEN_RESPONSE_BYTES)
+            except urllib.error.HTTPError as refused:
+                if 300 <= refused.code < 400:
+                    raise UpstreamUnavailable(
+                        f"the identity provider's token endpoint answered {refused.code}, a redirect, "
+                        "which is not followed"
+                    ) from None
+                error = "an error" if time_limit.over else _error_code(refused.read(MAX_TOKEN_RESPONSE_BYTES))
+                if 400 <= refused.code < 500 and not time_limit.over:
+                    raise UpstreamRefused(f"the identity provider refused: {error}") from None
+                raise UpstreamUnavailable(f"the identity provider's token endpoint answered {refused.code}") from None
+            except (OSError, ValueError, http.client.HTTPException) as failure:
+                if not time_limit.over:
+                    raise UpstreamUnavailable(
+                        f"the identity provider's token endpoint failed: {type(failure).__name__}"
+                    ) from None
+        # Checked after a read that succeeded too: a connection shut down mid-body reads as a short, complete one.
+        if time_limit.over:
+            raise UpstreamUnavailable(f"the identity provider's token endpoint gave no answer within {seconds:.3g} s")
         try:
             answer = json.loads(body)
         except (ValueError, RecursionError):
@@ -246,6 +255,14 @@ class UpstreamProvider:
         if not isinstance(answer, dict):
             raise UpstreamUnavailable("the identity provider's token endpoint answered no JSON object")
         return answer
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Token requests carry the client's secret: they go to the token endpoint discovered, never where a redirect
+    points (urllib would repeat a POST answered 301–303 as a GET, Authorization header and all)."""
+
+    def redirect_request(self, *arguments: Any, **options: Any) -> None:
+        return None
 
 
 def _error_code(body: bytes) -> str:

@@ -259,3 +259,43 @@ def test_a_rotation_through_the_settings_keeps_tokens_of_the_previous_key_workin
     dropped = Settings.from_environment(environment(MCP_OAUTH_SIGNING_KEY=new_key))
     refusal = own_token_authorizer(dropped).authorize(request).refusal
     assert refusal is not None and refusal.status == 401
+
+
+def test_a_signing_key_text_is_parsed_once_per_process_however_often_it_is_loaded(monkeypatch):
+    # The settings' check, the /mcp authorizer and the authorization server each load it (an RSA parse is ~50 ms).
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    parse = serialization.load_pem_private_key
+    parsed: list[bytes] = []
+
+    def counted(data: bytes, password: bytes | None) -> object:
+        parsed.append(data)
+        return parse(data, password)
+
+    monkeypatch.setattr(serialization, "load_pem_private_key", counted)
+    first, second = load_signing_key(pem.decode()), load_signing_key(pem.decode())
+    assert second is first
+    assert len(parsed) == 1
+    with pytest.raises(ValueError, match="unencrypted PEM"):
+        load_signing_key("not a key")
+
+
+def test_a_signing_keys_id_and_public_jwk_are_computed_once_not_per_token(monkeypatch):
+    key = TokenSigningKey(load_signing_key(new_signing_key_pem()))
+    signer = TokenSigner(ISSUER, key)
+    encode = jwt.algorithms.ECAlgorithm.to_jwk
+    encoded: list[object] = []
+
+    def counted(key_object: object, as_dict: bool = False) -> object:
+        encoded.append(key_object)
+        return encode(key_object, as_dict)
+
+    monkeypatch.setattr(jwt.algorithms.ECAlgorithm, "to_jwk", staticmethod(counted))
+    tokens = [
+        signer.access_token(subject="s", audience=RESOURCE, client_id="c", scopes=[], lifetime_seconds=60)[0]
+        for _ in range(5)
+    ]
+    assert {jwt.get_unverified_header(token)["kid"] for token in tokens} == {key.key_id}
+    assert signer.key_set()["keys"][0]["kid"] == key.key_id
+    assert len(encoded) == 1

@@ -8,7 +8,9 @@ import json
 import pytest
 
 from chalice_mcp.auth.authorization_server.client_documents import (
+    MAX_CACHE_SECONDS,
     MAX_DOCUMENT_BYTES,
+    MAX_REMEMBERED_DOCUMENTS,
     MIN_CACHE_SECONDS,
     ClientDocumentCache,
     ClientDocumentError,
@@ -134,3 +136,47 @@ def test_a_url_whose_fetch_failed_is_not_fetched_again_for_a_few_seconds():
     with pytest.raises(ClientDocumentError):
         cache.document("https://c.example/m.json", 1.0, False)
     assert len(attempts) == 2
+
+
+class CountingFetch:
+    """A valid document for any URL, each for `max_age` seconds; counts the fetches per URL."""
+
+    def __init__(self) -> None:
+        self.fetched: list[str] = []
+        self.max_age: float | None = None
+
+    def __call__(self, url: str, timeout: float, allow_local: bool) -> FetchedDocument:
+        self.fetched.append(url)
+        return FetchedDocument({"client_id": url}, self.max_age)
+
+
+def test_the_document_cache_keeps_at_most_its_limit_dropping_the_oldest():
+    # Any domain can serve valid documents at as many URLs as it likes: memory must not grow with them.
+    fetch = CountingFetch()
+    cache = ClientDocumentCache(fetch, clock=lambda: 0.0)
+    urls = [f"https://evil.example/{n}" for n in range(MAX_REMEMBERED_DOCUMENTS + 10)]
+    for url in urls:
+        cache.document(url, 1.0, False)
+    assert len(fetch.fetched) == len(urls)
+    cache.document(urls[-1], 1.0, False)  # still kept
+    assert len(fetch.fetched) == len(urls)
+    cache.document(urls[0], 1.0, False)  # dropped, so fetched again
+    assert fetch.fetched[-1] == urls[0] and len(fetch.fetched) == len(urls) + 1
+
+
+def test_the_document_cache_drops_expired_documents_before_current_ones():
+    now = [0.0]
+    fetch = CountingFetch()
+    cache = ClientDocumentCache(fetch, clock=lambda: now[0])
+    fetch.max_age = MAX_CACHE_SECONDS
+    cache.document("https://client.example/kept.json", 1.0, False)
+    fetch.max_age = 0.0  # kept the minimum
+    for n in range(MAX_REMEMBERED_DOCUMENTS - 1):
+        cache.document(f"https://evil.example/{n}", 1.0, False)
+    now[0] = MIN_CACHE_SECONDS + 1
+    cache.document("https://evil.example/one-more", 1.0, False)
+    fetched = len(fetch.fetched)
+    assert fetched == MAX_REMEMBERED_DOCUMENTS + 1
+    # The oldest, but current: kept, while the expired ones made room.
+    cache.document("https://client.example/kept.json", 1.0, False)
+    assert len(fetch.fetched) == fetched
