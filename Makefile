@@ -75,6 +75,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/catalogue_size.py
 	$(BIN)/python bench/snapstart_restore.py
 	$(BIN)/python bench/tool_scope_check.py
+	$(BIN)/python bench/tls_context.py
 
 # The README's tool table from the tool catalogue (a test fails when it is out of date).
 readme-tool-table: $(BIN)/.installed
