@@ -236,6 +236,7 @@ class StatelessMCPBridge:
         finally:
             ANSWER_NOTES.reset(token)
         reply.failure = notes.failure
+        reply.request_state_refused = notes.request_state_refused
         return reply
 
 
@@ -385,4 +386,10 @@ def as_single_sse_event(reply: HttpReply) -> HttpReply:
     """The same JSON-RPC answer as one SSE `message` event, for a client whose Accept admits only SSE."""
     body = b"event: message\ndata: " + reply.body.replace(b"\n", b"") + b"\n\n"
     headers = {**reply.headers, "Content-Type": SSE_CONTENT_TYPE, "Cache-Control": "no-cache"}
-    return HttpReply(status=reply.status, headers=headers, body=body, failure=reply.failure)
+    return HttpReply(
+        status=reply.status,
+        headers=headers,
+        body=body,
+        failure=reply.failure,
+        request_state_refused=reply.request_state_refused,
+    )
