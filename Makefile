@@ -76,6 +76,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/snapstart_restore.py
 	$(BIN)/python bench/tool_scope_check.py
 	$(BIN)/python bench/cold_start_by_auth.py
+	$(BIN)/python bench/tls_context.py
 
 # The README's tool table from the tool catalogue (a test fails when it is out of date).
 readme-tool-table: $(BIN)/.installed

@@ -1,9 +1,9 @@
 """Chalice routes, and nothing else: the fitness server's MCP endpoint is a Blueprint (`chalice_mcp`)."""
 
-from chalicelib import garbage_collector
+from chalice_mcp.garbage_collector import paused_while_starting
 
-# Imported and built with the cyclic garbage collector paused: a shorter cold start (chalicelib/garbage_collector.py).
-with garbage_collector.paused_while_starting():
+# Imported and built with the cyclic garbage collector paused: a shorter cold start (chalice_mcp/garbage_collector.py).
+with paused_while_starting():
     from chalice import Chalice
 
     from chalicelib.service import fitness_blueprint

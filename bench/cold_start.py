@@ -7,7 +7,7 @@ package on its path) that imports a handler and answers one API Gateway proxy ev
   (c) import mcp        the floor: only `import mcp` from the optimised package, no handler, no answer.
   (c') import mcp, collector paused
                         the same with the cyclic garbage collector paused, as (b) pauses it while it starts
-                        (chalicelib/garbage_collector.py): not a target, it shows what (b) adds to the SDK's import.
+                        (chalice_mcp/garbage_collector.py): not a target, it shows what (b) adds to the SDK's import.
   (d) SDK ASGI + Mangum the Lambda cookbooks' wiring: the same fitness server's `streamable_http_app` (stateless,
                         JSON) under Mangum, from the optimised package plus Mangum (with bytecode too).
   (e) awslabs handler   `awslabs-mcp-lambda-handler`, a hand-rolled JSON-RPC handler without the MCP SDK, serving

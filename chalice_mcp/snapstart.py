@@ -15,7 +15,6 @@ pydantic writes from `Field(examples=[...])` — for every required argument, an
 
 from __future__ import annotations
 
-import gc
 import importlib
 import json
 import random
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from mcp_types.version import LATEST_HANDSHAKE_VERSION, LATEST_MODERN_VERSION
 
 from chalice_mcp.bridge.exchange import HttpReply, HttpRequest
+from chalice_mcp.garbage_collector import paused_while_starting
 from chalice_mcp.settings import ENDPOINT_PATH
 
 if TYPE_CHECKING:
@@ -63,9 +63,7 @@ def prime_endpoint(
     The cyclic collector is paused meanwhile, and what priming built is then frozen (`gc.freeze()`): it is kept for
     the container's life, and a restored container's first collection would otherwise walk it all, faulting in every
     page of it from the snapshot — slower than not priming at all."""
-    collector_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_while_starting():
         endpoint.prepare()
         answer = endpoint.bridge.answer_in_process
         if example_calls is None:
@@ -75,10 +73,6 @@ def prime_endpoint(
             resource_uri = str(resources[0]["uri"]) if resources else None
         for request in priming_requests(example_calls, resource_uri):
             answer(request)
-    finally:
-        gc.freeze()
-        if collector_was_enabled:
-            gc.enable()
 
 
 def declared_example_calls(tools: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

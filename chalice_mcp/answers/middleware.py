@@ -61,11 +61,14 @@ class EndpointAnswers:
         missing arguments) are raised directly under it, while a prompt that failed to render carries its own cause
         one level further down: arguments its function's types refuse (the SDK validates them as it calls it, a
         mistake of the caller's too), or what the function raised. Unhandled, all are error code 0 with a traceback
-        at ERROR."""
+        at ERROR. Params that are not even the request's shape (an argument's value that is not a string) fail the
+        SDK's own check before any handler, as a bare `ValidationError`: the caller's mistake as well."""
         try:
             return await call_next(ctx)
         except MCPError:
             raise
+        except ValidationError as error:
+            raise MCPError(INVALID_PARAMS, plain_message(str(error))) from None
         except ValueError as error:
             raised = error.__cause__
             if isinstance(raised, ValueError) and raised.__cause__ is None:

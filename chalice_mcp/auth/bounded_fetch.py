@@ -5,11 +5,16 @@ its headers at once and then a byte every few hundred milliseconds keeps every r
 caller waiting as long as it likes. Here one timer ends every connection of a fetch, redirects included, when the
 fetch's time is up: shutting a socket down wakes a read blocked on it in another thread. Each connect gets no more
 than the time left. Name resolution is the one step no timer can interrupt.
+
+Every https connection shares one TLS context per trust store: building one loads the system's CA bundle (~30 ms),
+which would otherwise be paid on each key fetch, inside the first token-bearing request's deadline.
 """
 
 from __future__ import annotations
 
+import functools
 import http.client
+import os
 import socket
 import ssl
 import threading
@@ -76,6 +81,19 @@ def _shut_down(connection: socket.socket) -> None:
         pass  # closed already, or never connected: nothing left to wake
 
 
+def default_tls() -> ssl.SSLContext:
+    """The default TLS context (certificates and host names verified), built once per process for the trust store
+    that `SSL_CERT_FILE` and `SSL_CERT_DIR` name now, as `ssl.create_default_context` reads them when it builds one."""
+    return _tls_for(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.cache
+def _tls_for(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    # The arguments are the cache's key only: OpenSSL reads the same variables itself. A context is safe to share
+    # between threads, and nothing changes it after this.
+    return ssl.create_default_context()
+
+
 class _LimitedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, *arguments: Any, time_limit: FetchTimeLimit, **options: Any) -> None:
         super().__init__(*arguments, **options)
@@ -129,9 +147,10 @@ class _LimitedHTTPHandler(urllib.request.HTTPHandler):
 
 class _LimitedHTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, time_limit: FetchTimeLimit) -> None:
-        super().__init__()
+        self._tls = default_tls()
+        # Given the context, the handler builds none of its own (Python 3.12 would build one per handler).
+        super().__init__(context=self._tls)
         self._time_limit = time_limit
-        self._tls = ssl.create_default_context()
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         connection = partial(LimitedHTTPSConnection, time_limit=self._time_limit, tls=self._tls)

@@ -81,19 +81,21 @@ def accepts(accept_header: str | None) -> tuple[bool, bool]:
     return quality(accept_header, JSON_CONTENT_TYPE) > 0, quality(accept_header, SSE_CONTENT_TYPE) > 0
 
 
-def jsonrpc_message(body: bytes) -> dict[str, Any] | HttpReply:
-    """The body, decoded, when it is one JSON-RPC message as the SDK's own envelope model reads it; else the 400 to
-    send. Decoded once here: the bridge and the request log read this instead of parsing the body again."""
+def jsonrpc_message(body: bytes) -> tuple[dict[str, Any] | HttpReply, dict[str, Any] | None]:
+    """The body, decoded, when it is one JSON-RPC message as the SDK's own envelope model reads it, else the 400 to
+    send; and the JSON object the body holds, if any, refused or not. Decoded once here: the bridge and the request
+    log read this instead of parsing the body again."""
     try:
         decoded = json.loads(body)
     except (ValueError, RecursionError):
         # Not only JSONDecodeError: invalid UTF-8, an integer of over 4300 digits, or nesting past the interpreter's
         # recursion limit.
-        return jsonrpc_error_reply(400, PARSE_ERROR, PARSE_ERROR_MESSAGE)
+        return jsonrpc_error_reply(400, PARSE_ERROR, PARSE_ERROR_MESSAGE), None
+    json_object = decoded if isinstance(decoded, dict) else None
     try:
         jsonrpc_message_adapter.validate_python(decoded, by_name=False)
     except ValidationError:
-        return jsonrpc_error_reply(400, INVALID_REQUEST, NOT_ONE_JSONRPC_OBJECT_MESSAGE)
+        return jsonrpc_error_reply(400, INVALID_REQUEST, NOT_ONE_JSONRPC_OBJECT_MESSAGE), json_object
     message: dict[str, Any] = decoded
     # What the envelope model lets through but JSON-RPC 2.0 (§4, §5) forbids, and the SDK would answer with a bare
     # 202 as if it were a notification: an id that is neither a string, an integer nor null (an error response's),
@@ -102,8 +104,8 @@ def jsonrpc_message(body: bytes) -> dict[str, Any] | HttpReply:
     if (request_id is not None and (isinstance(request_id, bool) or not isinstance(request_id, str | int))) or (
         "result" in message and "error" in message
     ):
-        return jsonrpc_error_reply(400, INVALID_REQUEST, NOT_ONE_JSONRPC_OBJECT_MESSAGE)
-    return message
+        return jsonrpc_error_reply(400, INVALID_REQUEST, NOT_ONE_JSONRPC_OBJECT_MESSAGE), message
+    return message, message
 
 
 class EdgeRules:

@@ -43,6 +43,8 @@ class HttpReply:
     failure: str | None = None
     """For the request log, not the client: the type of an exception a tool or prompt raised unexpectedly while
     the SDK answered (never its message)."""
+    request_state_refused: str | None = None
+    """For the request log: why the SDK refused the request's `requestState`, in its fixed words."""
 
     @property
     def content_type(self) -> str | None:

@@ -62,6 +62,9 @@ class HandledRequest:
     message: Mapping[str, Any] | None = None
     """The body as the edge decoded it, when it was one JSON-RPC object (else the edge refused it, or never read it)."""
     auth_outcome: AuthOutcome | None = None
+    decoded: Mapping[str, Any] | None = None
+    """The JSON object the body held, as the edge decoded it, also when it refused it as no JSON-RPC message; None
+    when the body held no object or the edge refused it unread (its Origin, size, media type or Accept)."""
 
 
 class Observer(Protocol):

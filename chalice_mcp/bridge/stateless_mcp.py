@@ -53,6 +53,7 @@ class _Answered:
     access_token: AccessToken | None = None
     message: Mapping[str, Any] | None = None
     auth_outcome: AuthOutcome | None = None
+    decoded: Mapping[str, Any] | None = None
 
 
 class StreamableHTTPServer(Protocol):
@@ -148,6 +149,7 @@ class StatelessMCPBridge:
                 answered.access_token,
                 answered.message,
                 auth_outcome=answered.auth_outcome,
+                decoded=answered.decoded,
             )
             try:
                 self.observer.observe(handled)
@@ -159,7 +161,7 @@ class StatelessMCPBridge:
     def answer_in_process(self, request: HttpRequest) -> HttpReply:
         """Answer a POST the host itself makes (priming a SnapStart snapshot, say): straight to the SDK, without the
         edge rules, the authorizer or the observer, so it is neither refused nor logged nor counted."""
-        message = jsonrpc_message(request.body)
+        message, _ = jsonrpc_message(request.body)
         if isinstance(message, HttpReply):
             return message
         if self.before_sdk is not None:
@@ -175,18 +177,18 @@ class StatelessMCPBridge:
         if refusal is not None:
             return _Answered(refusal, "edge")
         # Before any auth work or the SDK: a batch or a malformed envelope costs one parse, and its answer is ours.
-        message = jsonrpc_message(request.body)
+        message, decoded = jsonrpc_message(request.body)
         if isinstance(message, HttpReply):
-            return _Answered(message, "edge")
+            return _Answered(message, "edge", decoded=decoded)
         # One deadline for authorization (which may fetch the issuer's keys) and the SDK's answer together.
         deadline = time.monotonic() + self.request_timeout_seconds
         decision = self.authorizer.authorize(request, deadline)
         if decision.refusal is not None:
-            return _Answered(decision.refusal, "auth", message=message, auth_outcome=decision.outcome)
+            return _Answered(decision.refusal, "auth", message=message, auth_outcome=decision.outcome, decoded=message)
         if self.before_sdk is not None:
             self.before_sdk(request)
         reply = self._answer_post(request, message, decision.access_token, deadline)
-        return _Answered(reply, "sdk", decision.access_token, message, decision.outcome)
+        return _Answered(reply, "sdk", decision.access_token, message, decision.outcome, message)
 
     def _answer_post(
         self,
@@ -234,6 +236,7 @@ class StatelessMCPBridge:
         finally:
             ANSWER_NOTES.reset(token)
         reply.failure = notes.failure
+        reply.request_state_refused = notes.request_state_refused
         return reply
 
 
@@ -383,4 +386,10 @@ def as_single_sse_event(reply: HttpReply) -> HttpReply:
     """The same JSON-RPC answer as one SSE `message` event, for a client whose Accept admits only SSE."""
     body = b"event: message\ndata: " + reply.body.replace(b"\n", b"") + b"\n\n"
     headers = {**reply.headers, "Content-Type": SSE_CONTENT_TYPE, "Cache-Control": "no-cache"}
-    return HttpReply(status=reply.status, headers=headers, body=body, failure=reply.failure)
+    return HttpReply(
+        status=reply.status,
+        headers=headers,
+        body=body,
+        failure=reply.failure,
+        request_state_refused=reply.request_state_refused,
+    )

@@ -61,11 +61,9 @@ def identifier(value: Any) -> str | None:
 
 
 def facts_of(handled: HandledRequest, catalogue: Catalogue | None = None) -> RequestFacts:
-    if handled.message is not None:
-        body = dict(handled.message)
-    else:
-        # Refused before the edge decoded it (or not a POST): what it names may still say what was refused.
-        body = _json_object(handled.request.body) if handled.request.method == "POST" else {}
+    # What the edge decoded, never the body again: a body it refused unread (one too large, say) stays unread.
+    decoded = handled.message if handled.message is not None else handled.decoded
+    body = dict(decoded) if decoded is not None else {}
     params: dict[str, Any] = body["params"] if isinstance(body.get("params"), dict) else {}
     meta: dict[str, Any] = params["_meta"] if isinstance(params.get("_meta"), dict) else {}
     method = identifier(body.get("method"))

@@ -110,6 +110,7 @@ class RequestObserver:
             "auth_outcome": auth_outcome,
             # A type name only: an exception's message and traceback may quote the caller's arguments.
             "exception_type": identifier(handled.reply.failure),
+            "request_state_refused": handled.reply.request_state_refused,
         }
         extra = {k: v for k, v in fields.items() if v is not None}
         if handled.reply.failure is not None:

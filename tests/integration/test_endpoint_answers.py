@@ -145,6 +145,13 @@ def test_a_crashing_tool_is_an_internal_error_with_one_log_line_and_no_traceback
     assert (blob["ToolFailures"], blob["ToolErrors"]) == ([1.0], [1.0])
 
 
+# An argument's value for completion must be a string: the SDK's own check refuses it before any handler.
+WRONG_TYPED_COMPLETION = {
+    "ref": {"type": "ref/prompt", "name": "gift-idea"},
+    "argument": {"name": "reader", "value": 5},
+}
+
+
 @ERAS
 @pytest.mark.parametrize(
     ("method", "params", "named"),
@@ -152,15 +159,21 @@ def test_a_crashing_tool_is_an_internal_error_with_one_log_line_and_no_traceback
         ("prompts/get", {"name": "no-such-prompt", "arguments": {}}, "Unknown prompt: no-such-prompt"),
         ("prompts/get", {"name": "gift-idea", "arguments": {}}, "reader"),
         ("prompts/get", {"name": "gift-idea", "arguments": {"reader": "x" * 50}}, "reader must have at most 20"),
+        ("prompts/get", {"name": "gift-idea", "arguments": {"reader": 5}}, "arguments.reader must be a valid string"),
+        ("prompts/get", {"name": "gift-idea", "arguments": ["reader"]}, "arguments must be a valid dictionary"),
         ("resources/read", {"uri": "shop://books/not-a-number"}, "isbn"),
         ("resources/read", {"uri": "shop://no-such-thing"}, "shop://no-such-thing"),
+        ("completion/complete", WRONG_TYPED_COMPLETION, "Invalid request parameters"),
     ],
     ids=[
         "unknown-prompt",
         "missing-prompt-argument",
         "refused-prompt-argument",
+        "prompt-argument-not-a-string",
+        "prompt-arguments-not-an-object",
         "bad-template-parameter",
         "unknown-resource",
+        "completion-value-not-a-string",
     ],
 )
 def test_the_callers_prompt_and_resource_mistakes_are_invalid_params_without_an_error_log(
@@ -176,6 +189,9 @@ def test_the_callers_prompt_and_resource_mistakes_are_invalid_params_without_an_
     assert named in error["message"]
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
     assert not any(record.exc_info for record in caplog.records)
+    [line] = shop.log_lines()
+    assert line["level"] != "ERROR"
+    assert "exception_type" not in line
 
 
 @ERAS

@@ -97,6 +97,19 @@ def test_the_app_starts_with_the_collector_paused_and_leaves_it_running_with_the
     assert report["frozen_objects"] > 20_000
 
 
+def test_the_collector_can_be_paused_before_the_sdk_is_imported():
+    """app.py imports the pause first: were the SDK imported with it, its import would run with the collector on."""
+    report = """
+import json, sys
+from chalice_mcp.garbage_collector import paused_while_starting
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules} & {"mcp", "mcp_types", "pydantic", "chalice"})))
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", report], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(completed.stdout) == []
+
+
 def test_an_oauth_app_fetches_nothing_from_the_issuer_at_import():
     # The issuer is unreachable (port 9): an import that fetched its metadata would fail or hang, not return.
     report = import_app(MCP_AUTH="oauth", MCP_OAUTH_ISSUER="http://127.0.0.1:9", MCP_PUBLIC_URL="http://127.0.0.1:8000")

@@ -221,3 +221,47 @@ def test_a_question_for_the_person_is_logged_as_input_required_and_not_counted_a
     assert (line["target"], line["outcome"], line["level"]) == ("calculate-heart-rate-zones", "input_required", "INFO")
     (blob,) = service.metric_blobs()[blobs_before:]
     assert (blob["ToolInvocations"], blob["ToolErrors"]) == ([1.0], [0.0])
+
+
+class CountingLoads:
+    """`json.loads`, counting the calls that read the body under test."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.calls = 0
+        self._loads = json.loads
+
+    def __call__(self, raw, *args, **kwargs):
+        if raw == self.body:
+            self.calls += 1
+        return self._loads(raw, *args, **kwargs)
+
+
+def test_a_body_refused_for_its_size_is_logged_without_being_decoded(service, monkeypatch):
+    """API Gateway passes up to 10 MB from any caller: the edge refuses a body over the limit unread, and so does the
+    request log."""
+    arguments = {"distance_m": 2700, "age": 25, "sex": "male", "padding": "x" * (1024 * 1024)}
+    body = json.dumps(request_body("tools/call", {"name": COOPER, "arguments": arguments})).encode()
+    loads = CountingLoads(body)
+    monkeypatch.setattr(json, "loads", loads)
+    before = len(service.log_lines())
+    reply = service.post(body, HANDSHAKE)
+    monkeypatch.undo()
+    assert reply.status == 413
+    line = only_new_line(service, before)
+    assert (line["status"], line["outcome"]) == (413, "protocol_error")
+    assert "jsonrpc_method" not in line
+    assert loads.calls == 0
+
+
+def test_a_body_refused_as_no_jsonrpc_message_is_decoded_once_and_logged_with_its_method(service, monkeypatch):
+    body = json.dumps({"id": 1, "method": "tools/list"}).encode()  # no "jsonrpc": "2.0"
+    loads = CountingLoads(body)
+    monkeypatch.setattr(json, "loads", loads)
+    before = len(service.log_lines())
+    reply = service.post(body, HANDSHAKE)
+    monkeypatch.undo()
+    assert reply.status == 400
+    line = only_new_line(service, before)
+    assert (line["status"], line["jsonrpc_method"]) == (400, "tools/list")
+    assert loads.calls == 1

@@ -185,3 +185,34 @@ def test_a_request_state_of_any_shape_is_a_clean_error_never_an_error_log(state,
         refused = call(endpoint, requestState=state)
     assert refused["error"]["code"] == -32602, refused
     assert not [record for record in caplog.records if record.levelno > logging.WARNING]
+
+
+def test_a_refused_state_is_noted_on_the_request_log_line_and_the_sdks_warning_written_once_per_reason(caplog):
+    """Any caller can send a tampered state as often as it likes: each refusal is noted by its reason on the request's
+    own JSON line, and the SDK's plain-text WARNING is written for the first of each reason only."""
+    log = io.StringIO()
+    endpoint = build_endpoint(
+        build_asking_server(),
+        Settings.from_environment({"MCP_REQUEST_STATE_KEYS": KEY_A}),
+        log_stream=log,
+        metrics_stream=io.StringIO(),
+        service_name="request-state-refusals",
+    )
+    retry = answered_retry(call(endpoint))
+    retry["requestState"] = retry["requestState"][:-4] + "AAAA"
+    # Another test of this process may have had its state refused for the same reason already: at most one each.
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(3):
+            assert call(endpoint, **retry)["error"]["code"] == -32602
+            assert call(endpoint, requestState=7)["error"]["code"] == -32602
+    warned = [record.getMessage() for record in caplog.records if record.name.startswith("mcp")]
+    assert warned.count("requestState rejected on tools/call: non-string requestState") <= 1
+    assert warned.count("requestState rejected on tools/call: seal") <= 1
+    assert len(warned) <= 2
+    assert not [record for record in caplog.records if record.levelno > logging.WARNING]
+    lines = [json.loads(line) for line in log.getvalue().splitlines()]
+    refusals = [line for line in lines if line["message"] == "mcp request" and line["status"] == 400]
+    assert [(line["level"], line["request_state_refused"]) for line in refusals] == [
+        ("INFO", "seal"),
+        ("INFO", "non-string requestState"),
+    ] * 3

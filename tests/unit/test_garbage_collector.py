@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from chalicelib import garbage_collector
+from chalice_mcp import garbage_collector
 
 
 @pytest.fixture(autouse=True)

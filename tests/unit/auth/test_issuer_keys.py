@@ -7,6 +7,7 @@ import http.server
 import json
 import logging
 import re
+import ssl
 import threading
 import time
 import urllib.parse
@@ -398,3 +399,21 @@ def test_a_key_set_over_https_is_fetched_through_a_verified_tls_handshake(tmp_pa
             fetch_json(issuer.jwks_url, BUDGET_SECONDS)
         monkeypatch.setenv("SSL_CERT_FILE", str(issuer.trusted_by))
         assert fetch_json(issuer.jwks_url, BUDGET_SECONDS) == Fetched({"keys": []}, 300.0)
+
+
+def test_key_fetches_share_one_tls_context_per_trust_store(tmp_path, monkeypatch):
+    """Building a TLS context loads the CA bundle (~30 ms): once per process, and again only for another
+    SSL_CERT_FILE."""
+    built: list[ssl.SSLContext] = []
+    create_default_context = ssl.create_default_context
+
+    def counted(*arguments, **options):
+        built.append(create_default_context(*arguments, **options))
+        return built[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    with tls_issuer(tmp_path) as issuer:
+        monkeypatch.setenv("SSL_CERT_FILE", str(issuer.trusted_by))
+        for _ in range(3):
+            assert fetch_json(issuer.jwks_url, BUDGET_SECONDS) == Fetched({"keys": []}, 300.0)
+    assert len(built) == 1
