@@ -16,7 +16,6 @@ import http.client
 import ipaddress
 import json
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from email.message import Message
 from typing import Any
 from urllib.parse import urlsplit
 
-from chalice_mcp.auth.bounded_fetch import FetchTimeLimit, LimitedHTTPSConnection
+from chalice_mcp.auth.bounded_fetch import FetchTimeLimit, LimitedHTTPSConnection, default_tls
 from chalice_mcp.auth.issuer_keys import cache_max_age
 
 # The draft recommends a limit of 5 kilobytes: a client's metadata is a few hundred bytes.
@@ -105,7 +104,7 @@ def fetch_client_document(url: str, timeout_seconds: float, allow_local: bool) -
     with FetchTimeLimit(seconds) as time_limit:
         # The platform's trust store; SSL_CERT_FILE, when set, names another (tests on loopback).
         connection = LimitedHTTPSConnection(
-            host, port, timeout=seconds, time_limit=time_limit, tls=ssl.create_default_context(), address=address
+            host, port, timeout=seconds, time_limit=time_limit, tls=default_tls(), address=address
         )
         try:
             connection.request("GET", target, headers={"Accept": "application/json", "Host": parts.netloc})
