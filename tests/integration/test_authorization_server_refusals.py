@@ -82,6 +82,16 @@ def test_a_request_without_a_code_challenge_goes_back_with_invalid_request(clien
     assert returned["state"] == "client-state"
 
 
+def test_an_error_sent_back_by_the_sdks_handler_names_this_server_whatever_the_redirect_uris_query(client):
+    # RFC 9207: before, a redirect URI whose query held "kiss=1" read as one that named the issuer already.
+    redirect_uri = CLIENT_REDIRECT_URI + "?kiss=1"
+    registered = register(client, redirect_uri)
+    response = client.http.get(authorize_url(registered["client_id"], "", redirect_uri=redirect_uri)[len(PUBLIC_URL) :])
+    assert response.status_code == 302
+    returned = query_of(response.headers["Location"])
+    assert (returned["error"], returned["kiss"], returned["iss"]) == ("invalid_request", "1", PUBLIC_URL)
+
+
 def test_a_plain_code_challenge_method_is_refused(client):
     registered = register(client)
     _, challenge = pkce()

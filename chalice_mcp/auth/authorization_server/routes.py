@@ -253,11 +253,10 @@ class AuthorizationServer:
         headers = dict(request.headers)
         reply = self._event_loop.run(asgi_exchange(self._sdk_routes, request, headers), deadline - time.monotonic())
         location = reply.headers.get("Location")
-        if location is not None and not location.startswith(self.issuer + "/") and "iss=" not in location:
-            # RFC 9207 §2: error responses to the client carry `iss` too; the SDK's handler adds none.
-            reply.headers["Location"] = (
-                location + ("&" if "?" in location else "?") + urllib.parse.urlencode({"iss": self.issuer})
-            )
+        if location is not None and not location.startswith(self.issuer + "/"):
+            if "iss" not in urllib.parse.parse_qs(urllib.parse.urlsplit(location).query):
+                # RFC 9207 §2: error responses to the client carry `iss` too; the SDK's handler adds none.
+                reply.headers["Location"] = client_redirect(location, self.issuer)
         return reply
 
     def _unusable_client(self, request: HttpRequest, deadline: float) -> HttpReply | None:
