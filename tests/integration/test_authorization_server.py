@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 
 import jwt
 import pytest
@@ -227,3 +228,21 @@ def test_a_rotated_refresh_token_used_again_revokes_the_whole_family(client):
     assert refresh(first["refresh_token"]).status_code == 400
     revoked = refresh(second["refresh_token"])
     assert (revoked.status_code, json.loads(revoked.body)["error"]) == (400, "invalid_grant")
+
+
+def test_a_confidential_clients_secret_is_sealed_in_the_store_and_still_lets_it_in(client, environment):
+    # Before: the registration record held the client secret as registered; whoever read the table had it.
+    registered = register(client, token_endpoint_auth_method="client_secret_post")
+    secret = registered["client_secret"]
+    assert secret
+    with sqlite3.connect(environment["MCP_OAUTH_STORE_PATH"]) as database:
+        rows = [str(row) for row in database.execute("SELECT * FROM grants")]
+    assert any(registered["client_id"] in row for row in rows), "the registration is not in the store"
+    assert not any(secret in row for row in rows)
+    verifier, challenge = pkce()
+    code = query_of(sign_in(Browser(client), registered["client_id"], challenge))["code"]
+    exchanged = exchange(client, registered["client_id"], code, verifier, client_secret=secret)
+    assert exchanged.status_code == 200, exchanged.body
+    code = query_of(sign_in(Browser(client), registered["client_id"], challenge))["code"]
+    refused = exchange(client, registered["client_id"], code, verifier, client_secret="not-" + secret)
+    assert (refused.status_code, json.loads(refused.body)["error"]) == (401, "invalid_client")

@@ -15,6 +15,7 @@ from chalice_mcp.auth.authorization_server.client_documents import (
     ClientDocumentError,
     is_client_id_url,
 )
+from chalice_mcp.auth.authorization_server.sealing import SealedValueInvalid, Sealer
 from chalice_mcp.auth.authorization_server.stores import GrantStore
 
 # Schemes a browser must never be sent to with a code in the URL.
@@ -34,6 +35,9 @@ def redirect_uri_problem(uri: str) -> str | None:
 
 
 CLIENT_KIND = "client"
+# A registered client's secret is kept sealed: whoever reads the store cannot authenticate as the client.
+SECRET_PURPOSE = "client-secret"  # noqa: S105 - a sealing purpose, not a secret
+SEALED_SECRET_FIELD = "sealed_client_secret"  # noqa: S105 - a field name
 # Registered clients are kept for a year after registration; a client unused that long registers again.
 CLIENT_LIFETIME_SECONDS = 365 * 86_400
 # A CIMD client cannot hold a secret shared with this server: it is a public client (PKCE) or proves a key.
@@ -42,9 +46,15 @@ CIMD_AUTH_METHODS = frozenset({"none"})
 
 class ClientRegistry:
     def __init__(
-        self, store: GrantStore, documents: ClientDocumentCache, scopes: Sequence[str], allow_local_documents: bool
+        self,
+        store: GrantStore,
+        documents: ClientDocumentCache,
+        scopes: Sequence[str],
+        allow_local_documents: bool,
+        sealer: Sealer,
     ) -> None:
         self.store = store
+        self.sealer = sealer
         self.documents = documents
         self.scope = " ".join(scopes) or None
         self.allow_local_documents = allow_local_documents
@@ -57,6 +67,12 @@ class ClientRegistry:
         record = self.store.get(CLIENT_KIND, client_id)
         if record is None:
             return None
+        if (sealed := record.pop(SEALED_SECRET_FIELD, None)) is not None:
+            try:
+                record["client_secret"] = self.sealer.open(SECRET_PURPOSE, str(sealed))["secret"]
+            except (SealedValueInvalid, KeyError):
+                # Sealed under a key the server no longer has: the client is unknown, and registers again.
+                return None
         # The scopes are this server's to grant (MCP_OAUTH_SCOPE_GRANTS): whatever a client registered with, it may
         # ask for any of them, a tool's extra scope at a step-up included.
         return OAuthClientInformationFull.model_validate({**record, "scope": self.scope})
@@ -66,7 +82,10 @@ class ClientRegistry:
         return client_from_document(client_id, document, self.scope)
 
     def register(self, client: OAuthClientInformationFull) -> None:
-        self.store.put(CLIENT_KIND, client.client_id, client.model_dump(mode="json"), CLIENT_LIFETIME_SECONDS)
+        record = client.model_dump(mode="json")
+        if secret := record.pop("client_secret", None):
+            record[SEALED_SECRET_FIELD] = self.sealer.seal(SECRET_PURPOSE, {"secret": secret}, CLIENT_LIFETIME_SECONDS)
+        self.store.put(CLIENT_KIND, client.client_id, record, CLIENT_LIFETIME_SECONDS)
 
 
 def client_from_document(client_id: str, document: dict[str, Any], scope: str | None) -> OAuthClientInformationFull:

@@ -137,7 +137,7 @@ class AuthorizationServer:
         self.store = store = grant_store(settings.oauth_table, settings.oauth_store_path, settings.public_url)
         self.sealer = sealer_for(settings)
         self.signer = signer_for(settings)
-        self.registry = ClientRegistry(store, ClientDocumentCache(), scopes, settings.serves_on_loopback)
+        self.registry = ClientRegistry(store, ClientDocumentCache(), scopes, settings.serves_on_loopback, self.sealer)
         self.upstream = upstream or UpstreamProvider(
             str(settings.oauth_upstream_issuer),
             str(settings.oauth_upstream_client_id),
