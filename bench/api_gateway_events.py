@@ -6,6 +6,25 @@ import json
 import uuid
 from typing import Any
 
+# The request a new container answers first in the cold-start benches.
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
+}
+
+# The Lambda context a measured process hands the handler, as source: stdlib only.
+LAMBDA_CONTEXT_SOURCE = """
+class Context:
+    function_name = "fitness-mcp-bench"
+    memory_limit_in_mb = 1769
+    aws_request_id = "cold-start"
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:fitness-mcp-bench"
+    def get_remaining_time_in_millis(self):
+        return 30000
+"""
+
 
 def proxy_event(body: dict[str, Any], headers: dict[str, str] | None = None, path: str = "/mcp") -> dict[str, Any]:
     all_headers = {

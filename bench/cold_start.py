@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_gateway_events import proxy_event
+from api_gateway_events import INITIALIZE, LAMBDA_CONTEXT_SOURCE, proxy_event
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULT_MARKER = "COLD-START-RESULT "
@@ -48,27 +48,13 @@ RESULT_MARKER = "COLD-START-RESULT "
 FULL_VCPU_MEMORY_MB = 1769
 PROJECTED_MEMORY_SIZES_MB = (512, 1024, 1769)
 
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
-}
-
 # Runs in the measured process: stdlib only, as little as possible beyond the import and the one answer.
 CHILD = f"""
 import json, sys, time
 mode, event_path, *paths = sys.argv[1:]
 sys.path[:0] = paths
 
-class Context:
-    function_name = "fitness-mcp-bench"
-    memory_limit_in_mb = 1769
-    aws_request_id = "cold-start"
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:fitness-mcp-bench"
-    def get_remaining_time_in_millis(self):
-        return 30000
-
+{LAMBDA_CONTEXT_SOURCE}
 reply = None
 if mode == "import-mcp":
     import mcp

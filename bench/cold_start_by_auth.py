@@ -26,31 +26,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_gateway_events import proxy_event
+from api_gateway_events import INITIALIZE, LAMBDA_CONTEXT_SOURCE, proxy_event
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PUBLIC_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/api"
 RESULT_MARKER = "COLD-START-RESULT "
-INITIALIZE = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
-}
-
 CHILD = f"""
 import json, sys, time
 project, event_path = sys.argv[1:]
 sys.path.insert(0, project)
 
-class Context:
-    function_name = "fitness-mcp-bench"
-    memory_limit_in_mb = 1769
-    aws_request_id = "cold-start"
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:fitness-mcp-bench"
-    def get_remaining_time_in_millis(self):
-        return 30000
-
+{LAMBDA_CONTEXT_SOURCE}
 with open(event_path) as event_file:
     event = json.load(event_file)
 from app import app
